@@ -1,0 +1,71 @@
+/**
+ * The core: all of Hashwatch's logic, built from injected dependencies.
+ *
+ * The two composition roots (electron/main for the desktop app, electron/cli for the headless host)
+ * call `createCore` with real dependencies; tests call it with fakes. It never imports electron.
+ */
+import os from 'node:os';
+import type { AppInfo } from '../../shared/contract.js';
+import { systemClock, type Clock } from './clock.js';
+import { createInventory, type Inventory } from './fleet/inventory.js';
+import { createDispatch, type Dispatch, type DispatchOptions } from './service/dispatch.js';
+import { createEventBus, type EventBus } from './service/events.js';
+import { createHandlers } from './service/index.js';
+import { detectTfBackend } from './advisor/backend.js';
+import { probeKeychain } from './credentials/keychain-probe.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  version: string;
+  host: AppInfo['host'];
+  demo?: boolean;
+  clock?: Clock;
+  /** Override the environment probes (tests). */
+  probes?: {
+    tfBackend?: () => Promise<AppInfo['tfBackend']>;
+    keychain?: () => Promise<AppInfo['keychain']>;
+  };
+  dispatch?: DispatchOptions;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  bus: EventBus;
+  inventory: Inventory;
+  close(): Promise<void>;
+}
+
+const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  const clock = opts.clock ?? systemClock;
+  const bus = createEventBus();
+  const inventory = createInventory({ bus, clock });
+  const handlers = createHandlers({
+    info: {
+      name: 'Hashwatch',
+      version: opts.version,
+      platform: os.platform(),
+      arch: os.arch(),
+      dataDir: opts.dataDir,
+      host: opts.host,
+      demo: opts.demo ?? false,
+    },
+    tfBackend: once(opts.probes?.tfBackend ?? detectTfBackend),
+    keychain: once(opts.probes?.keychain ?? probeKeychain),
+    inventory,
+  });
+  const dispatch = createDispatch(handlers, opts.dispatch);
+  return {
+    dispatch,
+    bus,
+    inventory,
+    async close() {
+      inventory.flush();
+      inventory.close();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Assembles the contract's implementation from one service file per area.
+ *
+ * Adding an area: write `service/<area>.ts` returning `Pick<Handlers, ...>` and spread it here;
+ * the `satisfies Handlers` check fails until every contract method has a handler.
+ */
+import type { Handlers } from './dispatch.js';
+import { appService, type AppServiceDeps } from './app.js';
+import { minersService, type MinersServiceDeps } from './miners.js';
+
+export type ServiceDeps = AppServiceDeps & MinersServiceDeps;
+
+export function createHandlers(deps: ServiceDeps): Handlers {
+  return {
+    ...appService(deps),
+    ...minersService(deps),
+  } satisfies Handlers;
+}

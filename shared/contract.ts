@@ -1,0 +1,82 @@
+/**
+ * The contract: the single list of what the UI can ask the core and what the core tells it.
+ *
+ * Every adapter (Electron IPC, WebSocket, in-process) is generated from these maps, so a method
+ * exists everywhere or nowhere. Inputs are validated on the core side before any work is done.
+ * `access` binds a method to a role: `read` methods are open to viewers, `write` only to operators.
+ */
+import type { z } from 'zod';
+import type { Result } from './errors.js';
+import type { MethodSpec } from './api/spec.js';
+import { appMethods } from './api/app.js';
+import { minersEvents, minersMethods } from './api/miners.js';
+
+export type { Access, MethodSpec } from './api/spec.js';
+export type { AppInfo } from './api/app.js';
+export type { FleetTick } from './api/miners.js';
+
+/** Every method, assembled from one file per contract area (shared/api/). */
+export const methods = {
+  ...appMethods,
+  ...minersMethods,
+} as const satisfies Record<string, MethodSpec>;
+
+/** Every event the core pushes, assembled from the same area files. */
+export const events = {
+  ...minersEvents,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** What every adapter offers a caller: typed calls returning result values, and event subscriptions. */
+export interface HashwatchApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The untyped wire form every adapter carries; `createClient` adds the types back. */
+export interface ContractTransport {
+  request(method: string, input: unknown): Promise<Result<unknown>>;
+  subscribe(handler: (event: string, payload: unknown) => void): () => void;
+}
+
+/** One typed client over any transport: the renderer, the tests and the CLI all use this. */
+export function createClient(transport: ContractTransport): HashwatchApi {
+  const handlers = new Map<string, Set<(payload: unknown) => void>>();
+  let unsubscribe: (() => void) | null = null;
+  const ensureSubscribed = () => {
+    unsubscribe ??= transport.subscribe((event, payload) => {
+      for (const h of handlers.get(event) ?? []) h(payload);
+    });
+  };
+  return {
+    call: (method, input) => transport.request(method, input) as Promise<never>,
+    on(event, handler) {
+      ensureSubscribed();
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      const h = handler as (payload: unknown) => void;
+      set.add(h);
+      return () => {
+        set.delete(h);
+      };
+    },
+  };
+}
