@@ -1,0 +1,43 @@
+// Bundles the Node-side entry points with esbuild: the Electron main process (ESM), the preload
+// (CommonJS, self-contained: a sandboxed preload may only require 'electron'), and the CLI.
+// Libraries stay external for main and CLI so native modules load from node_modules.
+import { build } from 'esbuild';
+import { readFileSync, statSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const define = { __HASHWATCH_VERSION__: JSON.stringify(pkg.version) };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  define,
+  logLevel: 'warning',
+};
+
+const targets = [
+  {
+    entryPoints: ['electron/main/index.ts'],
+    outfile: 'dist/main/index.js',
+    format: 'esm',
+    packages: 'external',
+  },
+  {
+    entryPoints: ['electron/preload/index.ts'],
+    outfile: 'dist/preload/index.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  },
+  {
+    entryPoints: ['electron/cli/hashwatch.ts'],
+    outfile: 'dist/cli/hashwatch.js',
+    format: 'esm',
+    packages: 'external',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+await Promise.all(targets.map((t) => build({ ...common, ...t })));
+for (const t of targets) {
+  console.log(`${t.outfile.padEnd(24)} ${(statSync(t.outfile).size / 1024).toFixed(1)} KiB`);
+}

@@ -1,0 +1,12 @@
+/**
+ * Electron entry point: the desktop composition root. Everything else lives in shell.ts (testable
+ * with a fake electron) and in the core.
+ */
+import * as electron from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startShell } from './shell.js';
+
+// Bundled to dist/main/index.js: dist/ holds renderer/ and preload/ beside it.
+const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+startShell(electron, { distDir });
