@@ -10,6 +10,9 @@ import type { Result } from './errors.js';
 import type { MethodSpec } from './api/spec.js';
 import { appMethods } from './api/app.js';
 import { minersEvents, minersMethods } from './api/miners.js';
+import { fleetMethods } from './api/fleet.js';
+import { alertsEvents, alertsMethods } from './api/alerts.js';
+import { credentialsMethods } from './api/credentials.js';
 
 export type { Access, MethodSpec } from './api/spec.js';
 export type { AppInfo } from './api/app.js';
@@ -19,11 +22,15 @@ export type { FleetTick } from './api/miners.js';
 export const methods = {
   ...appMethods,
   ...minersMethods,
+  ...fleetMethods,
+  ...alertsMethods,
+  ...credentialsMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 /** Every event the core pushes, assembled from the same area files. */
 export const events = {
   ...minersEvents,
+  ...alertsEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

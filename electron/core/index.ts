@@ -13,6 +13,11 @@ import { createEventBus, type EventBus } from './service/events.js';
 import { createHandlers } from './service/index.js';
 import { detectTfBackend } from './advisor/backend.js';
 import { probeKeychain } from './credentials/keychain-probe.js';
+import { createKeytarCredentialStore } from './credentials/keytar-store.js';
+import { createMemoryCredentialStore, type CredentialStore } from './credentials/store.js';
+import { createScopedProvider, type ScopedCredentials } from './credentials/scoped-provider.js';
+import { createCredentialSettings, type SettingsKv } from './credentials/settings.js';
+import type { VnishClientFactory } from './credentials/miner-ops.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -26,12 +31,20 @@ export interface CoreOptions {
     keychain?: () => Promise<AppInfo['keychain']>;
   };
   dispatch?: DispatchOptions;
+  /** Where miner passwords live: the OS keychain by default, in memory for `host: 'test'`. */
+  credentialStore?: CredentialStore;
+  /** Persistent app settings (the credential settings live here); in memory when absent. */
+  settingsKv?: SettingsKv;
+  /** Builds a vnish client over a credential provider (credentials.test / changePassword). */
+  vnishClientFor?: VnishClientFactory;
 }
 
 export interface Core {
   dispatch: Dispatch;
   bus: EventBus;
   inventory: Inventory;
+  /** The credential provider the vnish client resolves passwords through. */
+  credentials: ScopedCredentials;
   close(): Promise<void>;
 }
 
@@ -44,6 +57,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const bus = createEventBus();
   const inventory = createInventory({ bus, clock });
+  const credentialSettings = createCredentialSettings(opts.settingsKv);
+  const credentials = createScopedProvider(
+    opts.credentialStore ??
+      (opts.host === 'test' ? createMemoryCredentialStore() : createKeytarCredentialStore()),
+    { tryFactoryPassword: credentialSettings.tryFactoryPassword, clock },
+  );
   const handlers = createHandlers({
     info: {
       name: 'Hashwatch',
@@ -57,12 +76,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     tfBackend: once(opts.probes?.tfBackend ?? detectTfBackend),
     keychain: once(opts.probes?.keychain ?? probeKeychain),
     inventory,
+    credentials,
+    credentialSettings,
+    ...(opts.vnishClientFor ? { vnishClientFor: opts.vnishClientFor } : {}),
   });
   const dispatch = createDispatch(handlers, opts.dispatch);
   return {
     dispatch,
     bus,
     inventory,
+    credentials,
     async close() {
       inventory.flush();
       inventory.close();

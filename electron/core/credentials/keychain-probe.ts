@@ -16,6 +16,11 @@ const HOW_TO: Record<string, string> = {
     'Windows Credential Manager did not answer; sign in to a normal Windows user session and restart Hashwatch.',
 };
 
+/** What the technician should install or unlock on this platform for passwords to be storable. */
+export function keychainHowTo(platform: string = process.platform): string {
+  return HOW_TO[platform] ?? HOW_TO.linux!;
+}
+
 export async function probeKeychain(timeoutMs = 3000): Promise<KeychainInfo> {
   const backend =
     process.platform === 'darwin'
@@ -23,7 +28,7 @@ export async function probeKeychain(timeoutMs = 3000): Promise<KeychainInfo> {
       : process.platform === 'win32'
         ? 'Windows Credential Manager'
         : 'Secret Service (libsecret)';
-  const howTo = HOW_TO[process.platform] ?? HOW_TO.linux!;
+  const howTo = keychainHowTo();
   let keytar: { findCredentials(service: string): Promise<unknown[]> };
   try {
     const mod = (await import('keytar' as string)) as { default?: typeof keytar } & typeof keytar;

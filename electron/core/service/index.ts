@@ -7,12 +7,14 @@
 import type { Handlers } from './dispatch.js';
 import { appService, type AppServiceDeps } from './app.js';
 import { minersService, type MinersServiceDeps } from './miners.js';
+import { credentialsService, type CredentialsServiceDeps } from './credentials.js';
 
-export type ServiceDeps = AppServiceDeps & MinersServiceDeps;
+export type ServiceDeps = AppServiceDeps & MinersServiceDeps & CredentialsServiceDeps;
 
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...appService(deps),
     ...minersService(deps),
+    ...credentialsService(deps),
   } satisfies Handlers;
 }
