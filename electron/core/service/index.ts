@@ -8,13 +8,21 @@ import type { Handlers } from './dispatch.js';
 import { appService, type AppServiceDeps } from './app.js';
 import { minersService, type MinersServiceDeps } from './miners.js';
 import { credentialsService, type CredentialsServiceDeps } from './credentials.js';
+import { fleetService, type FleetServiceDeps } from './fleet.js';
+import { alertsService, type AlertsServiceDeps } from './alerts.js';
 
-export type ServiceDeps = AppServiceDeps & MinersServiceDeps & CredentialsServiceDeps;
+export type ServiceDeps = AppServiceDeps &
+  MinersServiceDeps &
+  CredentialsServiceDeps &
+  FleetServiceDeps &
+  AlertsServiceDeps;
 
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...appService(deps),
     ...minersService(deps),
     ...credentialsService(deps),
+    ...fleetService(deps),
+    ...alertsService(deps),
   } satisfies Handlers;
 }
