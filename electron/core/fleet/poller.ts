@@ -1,0 +1,223 @@
+/**
+ * Reads one miner for the scheduler: fast data every poll, slow data from a cache.
+ *
+ * Every poll reads `/summary` and `/perf-summary`. `/info`, `/model`, `/settings` and the presets
+ * change rarely, so they are cached per miner for a TTL (spread by jitter so a farm does not refresh
+ * all at once) and re-read early when Hashwatch changed the miner (`invalidate`), or when the firmware
+ * restarted: a failed poll (reboot), or a state other than mining followed by mining again. Only the
+ * fields the snapshot needs are kept from the slow bodies, which keeps memory and per-poll
+ * normalisation cheap at 10,000 miners. The uptime of a cached `/info` is advanced by the time since
+ * it was read, so the snapshot's uptime stays current between refreshes.
+ */
+import { HashwatchError } from '../../../shared/errors.js';
+import type { MinerSnapshot } from '../../../shared/miner.js';
+import type { Clock } from '../clock.js';
+import type { MinerPoller } from './monitor.js';
+import type { PollTarget } from './scheduler.js';
+
+/** The reads the poller needs from the vnish client (see electron/core/vnish). */
+export interface VnishReads {
+  summary(address: string): Promise<unknown>;
+  perfSummary(address: string): Promise<unknown>;
+  info(address: string): Promise<unknown>;
+  model(address: string): Promise<unknown>;
+  settings(address: string): Promise<unknown>;
+  presets(address: string): Promise<unknown>;
+}
+
+export interface SnapshotInput {
+  address: string;
+  polledAt: Date | string;
+  info?: unknown;
+  model?: unknown;
+  summary: unknown;
+  perfSummary?: unknown;
+  settings?: unknown;
+}
+
+export interface VnishPollerOptions {
+  client: VnishReads;
+  normalise: (parts: SnapshotInput) => MinerSnapshot;
+  clock: Clock;
+  /** How long slow data is trusted. */
+  slowTtlMs?: number;
+  random?: () => number;
+}
+
+/** Slow-changing data of one miner, as cached. */
+export interface SlowData {
+  info: unknown;
+  model: unknown;
+  settings: unknown;
+  presets: unknown;
+  fetchedAt: number;
+}
+
+export interface VnishPoller extends MinerPoller {
+  /** The cached slow data of a miner (presets for the advisor and actions), if any. */
+  slowData(id: string): SlowData | undefined;
+}
+
+interface CacheEntry extends SlowData {
+  expiresAt: number;
+  /** Uptime reported by the cached /info, seconds. */
+  uptimeS: number | null;
+  /** Saw the firmware not mining: re-read slow data once it mines again. */
+  refreshWhenMining: boolean;
+  warning: { code: string; message: string } | null;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Keeps only the /info fields the snapshot reads. */
+function slimInfo(info: unknown): unknown {
+  if (!isObj(info)) return info;
+  const sys = isObj(info.system) ? info.system : null;
+  const ns = sys && isObj(sys.network_status) ? sys.network_status : null;
+  return {
+    miner: info.miner,
+    model: info.model,
+    fw_name: info.fw_name,
+    fw_version: info.fw_version,
+    hr_measure: info.hr_measure,
+    algorithm: info.algorithm,
+    system: sys
+      ? {
+          uptime: sys.uptime,
+          mac: sys.mac,
+          hostname: sys.hostname,
+          network_status: ns ? { mac: ns.mac, hostname: ns.hostname } : undefined,
+        }
+      : undefined,
+  };
+}
+
+function slimModel(model: unknown): unknown {
+  if (!isObj(model)) return model;
+  return {
+    full_name: model.full_name,
+    model: model.model,
+    hr_measure: model.hr_measure,
+    algorithm: model.algorithm,
+  };
+}
+
+function slimSettings(settings: unknown): unknown {
+  if (!isObj(settings)) return settings;
+  const miner = isObj(settings.miner) ? settings.miner : null;
+  const oc = miner && isObj(miner.overclock) ? miner.overclock : null;
+  return { miner: { overclock: oc ? { preset: oc.preset } : undefined } };
+}
+
+const WORKING = new Set(['mining', 'auto-tuning']);
+
+export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
+  const { client, clock } = opts;
+  const ttl = opts.slowTtlMs ?? 10 * 60_000;
+  const random = opts.random ?? Math.random;
+  const cache = new Map<string, CacheEntry>();
+
+  const warningOf = (e: unknown) =>
+    e instanceof HashwatchError && (e.code === 'AuthFailed' || e.code === 'RateLimited')
+      ? {
+          code: e.code,
+          message: `Settings unreadable: ${e.message}. Live figures are shown; set the miner's password to see its configuration.`,
+        }
+      : null;
+
+  const refreshSlow = async (target: PollTarget, old: CacheEntry | undefined, now: number) => {
+    const a = target.address;
+    const [summary, perf, info, model, settings, presets] = await Promise.allSettled([
+      client.summary(a),
+      client.perfSummary(a),
+      client.info(a),
+      client.model(a),
+      client.settings(a),
+      client.presets(a),
+    ]);
+    if (summary.status === 'rejected') throw summary.reason;
+    const value = <T>(
+      r: PromiseSettledResult<T>,
+      fallback: unknown,
+      slim: (v: unknown) => unknown = (v) => v,
+    ) => (r.status === 'fulfilled' ? slim(r.value) : fallback);
+    const entry: CacheEntry = {
+      info: value(info, old?.info ?? null, slimInfo),
+      model: value(model, old?.model ?? null, slimModel),
+      settings: value(settings, old?.settings ?? null, slimSettings),
+      presets: value(presets, old?.presets ?? null),
+      fetchedAt: now,
+      // Jitter spreads the refreshes of miners first seen together.
+      expiresAt: now + ttl * (0.8 + 0.4 * random()),
+      uptimeS: null,
+      refreshWhenMining: false,
+      warning: settings.status === 'rejected' ? warningOf(settings.reason) : null,
+    };
+    cache.set(target.id, entry);
+    return { entry, summary: summary.value, perf: perf.status === 'fulfilled' ? perf.value : null };
+  };
+
+  return {
+    async poll(target) {
+      const now = clock.now();
+      let entry = cache.get(target.id);
+      let summary: unknown;
+      let perf: unknown;
+      let fresh = false;
+      try {
+        if (!entry || now >= entry.expiresAt) {
+          ({ entry, summary, perf } = await refreshSlow(target, entry, now));
+          fresh = true;
+        } else {
+          const [s, p] = await Promise.allSettled([
+            client.summary(target.address),
+            client.perfSummary(target.address),
+          ]);
+          if (s.status === 'rejected') throw s.reason;
+          summary = s.value;
+          perf = p.status === 'fulfilled' ? p.value : null;
+        }
+      } catch (e) {
+        // A miner that stops answering may be rebooting: its slow data is suspect once it is back.
+        const c = cache.get(target.id);
+        if (c) c.expiresAt = 0;
+        throw e;
+      }
+      const polledAt = clock.now();
+      const snapshot = opts.normalise({
+        address: target.address,
+        polledAt: new Date(polledAt),
+        info: entry.info,
+        model: entry.model,
+        summary,
+        perfSummary: perf,
+        settings: entry.settings,
+      });
+      if (fresh) entry.uptimeS = snapshot.uptimeS;
+      else if (entry.uptimeS !== null) {
+        snapshot.uptimeS = entry.uptimeS + Math.floor((polledAt - entry.fetchedAt) / 1000);
+      }
+      if (!WORKING.has(snapshot.state)) entry.refreshWhenMining = true;
+      else if (entry.refreshWhenMining && !fresh) {
+        // The firmware restarted (or changed state and back): presets and settings may have moved.
+        entry.expiresAt = 0;
+        entry.refreshWhenMining = false;
+      } else if (fresh) entry.refreshWhenMining = false;
+      return snapshot;
+    },
+    invalidate(id) {
+      const c = cache.get(id);
+      if (c) c.expiresAt = 0;
+    },
+    forget(id) {
+      cache.delete(id);
+    },
+    warning: (id) => cache.get(id)?.warning ?? null,
+    slowData(id) {
+      const c = cache.get(id);
+      return c
+        ? { info: c.info, model: c.model, settings: c.settings, presets: c.presets, fetchedAt: c.fetchedAt }
+        : undefined;
+    },
+  };
+}
