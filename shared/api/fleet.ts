@@ -67,14 +67,20 @@ const rangeInput = {
 export const HistoryPointSchema = z.object({
   /** Bucket start (or poll time for raw data), epoch ms. */
   t: z.number(),
+  /** Polls in the bucket. */
+  samples: z.number(),
+  /** Raw per-miner points only: the firmware state at that poll. */
+  state: z.string().nullable(),
   hashrateThs: nnum,
   hashrateMinThs: nnum,
   hashrateMaxThs: nnum,
+  nominalThs: nnum,
   powerW: nnum,
   efficiencyJth: nnum,
+  /** Hottest chip / board seen in the bucket. */
   chipTempMaxC: nnum,
   pcbTempMaxC: nnum,
-  /** Miners that reported in the bucket (fleet history) or 1/0 (one miner). */
+  /** Fleet history: miners online (average over the bucket); null for one miner. */
   minersOnline: nnum,
   /** Seconds offline in the bucket (rollups only). */
   offlineS: nnum,
