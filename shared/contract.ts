@@ -13,6 +13,7 @@ import { minersEvents, minersMethods } from './api/miners.js';
 import { fleetMethods } from './api/fleet.js';
 import { alertsEvents, alertsMethods } from './api/alerts.js';
 import { credentialsMethods } from './api/credentials.js';
+import { discoveryEvents, discoveryMethods } from './api/discovery.js';
 
 export type { Access, MethodSpec } from './api/spec.js';
 export type { AppInfo } from './api/app.js';
@@ -25,12 +26,14 @@ export const methods = {
   ...fleetMethods,
   ...alertsMethods,
   ...credentialsMethods,
+  ...discoveryMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 /** Every event the core pushes, assembled from the same area files. */
 export const events = {
   ...minersEvents,
   ...alertsEvents,
+  ...discoveryEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -18,6 +18,15 @@ import { createMemoryCredentialStore, type CredentialStore } from './credentials
 import { createScopedProvider, type ScopedCredentials } from './credentials/scoped-provider.js';
 import { createCredentialSettings, type SettingsKv } from './credentials/settings.js';
 import type { VnishClientFactory } from './credentials/miner-ops.js';
+import type { FoundMiner } from '../../shared/api/discovery.js';
+import { createVnishClient, type VnishClient } from './vnish/index.js';
+import {
+  createDiscoveryManager,
+  type DiscoveryDefaults,
+  type DiscoveryManager,
+} from './discovery/manager.js';
+import { createMdnsBrowse, type MdnsBrowse } from './discovery/mdns.js';
+import { addFoundToInventory } from './service/discovery.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -37,6 +46,14 @@ export interface CoreOptions {
   settingsKv?: SettingsKv;
   /** Builds a vnish client over a credential provider (credentials.test / changePassword). */
   vnishClientFor?: VnishClientFactory;
+  /** The fleet's one vnish client; built over `credentials` when absent (and then closed with the core). */
+  vnish?: VnishClient;
+  /** Scan defaults (concurrency, timeouts, mDNS duration and types). */
+  discoveryDefaults?: DiscoveryDefaults;
+  /** mDNS browse for discovery (tests inject one; default bonjour-service). */
+  mdnsBrowse?: MdnsBrowse;
+  /** Where each finished scan's miners go; default: vnish miners straight into the inventory. */
+  onFound?: (found: FoundMiner[]) => void;
 }
 
 export interface Core {
@@ -45,6 +62,8 @@ export interface Core {
   inventory: Inventory;
   /** The credential provider the vnish client resolves passwords through. */
   credentials: ScopedCredentials;
+  vnish: VnishClient;
+  discovery: DiscoveryManager;
   close(): Promise<void>;
 }
 
@@ -63,6 +82,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       (opts.host === 'test' ? createMemoryCredentialStore() : createKeytarCredentialStore()),
     { tryFactoryPassword: credentialSettings.tryFactoryPassword, clock },
   );
+  const vnish = opts.vnish ?? createVnishClient({ credentials, clock });
+  const discovery = createDiscoveryManager({
+    client: vnish,
+    mdns: opts.mdnsBrowse ?? createMdnsBrowse(),
+    clock,
+    ...(opts.discoveryDefaults ? { defaults: opts.discoveryDefaults } : {}),
+    onProgress: (p) => bus.emit('discovery.progress', p),
+    onFound: opts.onFound ?? ((found) => addFoundToInventory(inventory, found)),
+    known: () => inventory.list().map((r) => ({ mac: r.mac, address: r.address })),
+  });
   const handlers = createHandlers({
     info: {
       name: 'Hashwatch',
@@ -79,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     credentials,
     credentialSettings,
     ...(opts.vnishClientFor ? { vnishClientFor: opts.vnishClientFor } : {}),
+    discovery,
   });
   const dispatch = createDispatch(handlers, opts.dispatch);
   return {
@@ -86,7 +116,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     bus,
     inventory,
     credentials,
+    vnish,
+    discovery,
     async close() {
+      await discovery.close();
+      if (!opts.vnish) await vnish.close();
       inventory.flush();
       inventory.close();
     },

@@ -37,6 +37,9 @@ export const FoundVnishSchema = z.object({
   sources: z.array(DiscoverySourceSchema),
   /** What identified it, e.g. `Vnish 1.2.7 (GET /api/v1/info)`. */
   detail: z.string(),
+  /** Model and firmware version as the fingerprint saw them (the snapshot has the full picture). */
+  model: z.string().nullable(),
+  firmwareVersion: z.string().nullable(),
   snapshot: MinerSnapshotSchema.nullable(),
   /** Why the snapshot could not be read (the miner is still listed). */
   error: AppErrorSchema.nullable(),

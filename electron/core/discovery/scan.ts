@@ -237,6 +237,8 @@ export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<Scan
       previousAddress: knownAt !== undefined && knownAt !== task.address ? knownAt : null,
       sources,
       detail: fp.detail,
+      model: snapshot?.model ?? fp.model,
+      firmwareVersion: snapshot?.firmware.version ?? fp.version,
       snapshot,
       error,
     });

@@ -10,12 +10,14 @@ import { minersService, type MinersServiceDeps } from './miners.js';
 import { credentialsService, type CredentialsServiceDeps } from './credentials.js';
 import { fleetService, type FleetServiceDeps } from './fleet.js';
 import { alertsService, type AlertsServiceDeps } from './alerts.js';
+import { discoveryService, type DiscoveryServiceDeps } from './discovery.js';
 
 export type ServiceDeps = AppServiceDeps &
   MinersServiceDeps &
   CredentialsServiceDeps &
   FleetServiceDeps &
-  AlertsServiceDeps;
+  AlertsServiceDeps &
+  DiscoveryServiceDeps;
 
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
@@ -24,5 +26,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...credentialsService(deps),
     ...fleetService(deps),
     ...alertsService(deps),
+    ...discoveryService(deps),
   } satisfies Handlers;
 }
