@@ -1,0 +1,60 @@
+/**
+ * Small status badges shared by the pages: miner state and data freshness.
+ */
+import type { DisplayFreshness } from '../logic/freshness.js';
+import type { Tone } from '../logic/miner-summary.js';
+
+/** The tone a miner state is shown in. */
+export function stateTone(state: string): Tone | 'info' {
+  switch (state) {
+    case 'mining':
+      return 'ok';
+    case 'auto-tuning':
+    case 'initializing':
+    case 'starting':
+    case 'restarting':
+      return 'info';
+    case 'failure':
+      return 'bad';
+    case 'stopped':
+    case 'shutting-down':
+      return 'warn';
+    default:
+      return 'muted';
+  }
+}
+
+export function StateBadge({ state }: { state: string }) {
+  return <span className={`badge tone-${stateTone(state)}`}>{state}</span>;
+}
+
+const FRESHNESS_TONE: Record<DisplayFreshness, Tone | 'info'> = {
+  live: 'ok',
+  stale: 'warn',
+  offline: 'muted',
+  never: 'muted',
+};
+
+/** Freshness with the age of the data: `live 4 s`, `stale 3 min`, `offline 2 h`. */
+export function FreshnessBadge({ freshness, age }: { freshness: DisplayFreshness; age: string | null }) {
+  return (
+    <span className={`freshness tone-${FRESHNESS_TONE[freshness]}`} title={freshnessTitle(freshness)}>
+      <span className="freshness-dot" aria-hidden="true" />
+      {freshness}
+      {age !== null && freshness !== 'never' ? <span className="freshness-age"> {age}</span> : null}
+    </span>
+  );
+}
+
+export function freshnessTitle(freshness: DisplayFreshness): string {
+  switch (freshness) {
+    case 'live':
+      return 'Live: answered within the last poll intervals';
+    case 'stale':
+      return 'Stale: these are the last figures reported, not live ones';
+    case 'offline':
+      return 'Offline: the miner does not answer; no current figures';
+    case 'never':
+      return 'Not polled yet: no figures';
+  }
+}

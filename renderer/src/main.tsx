@@ -1,0 +1,50 @@
+/**
+ * The renderer's composition root: builds the store, connects it to the core, starts the router and
+ * mounts React. The only place that touches the real browser globals.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+import { connectApp } from './api/connect.js';
+import { createAppStore } from './store/create-store.js';
+import { StoreProvider } from './store/store-context.js';
+import { startHashRouter } from './router.js';
+import './styles.css';
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+const store = createAppStore();
+connectApp(
+  {
+    bridge: window.hashwatch,
+    location: window.location,
+    history: window.history,
+    storage: sessionStorageOrNull(),
+    createSocket: (url) => new WebSocket(url),
+  },
+  store,
+  {
+    now: () => Date.now(),
+    setInterval: (fn, ms) => window.setInterval(fn, ms),
+    clearInterval: (handle) => window.clearInterval(handle as number),
+    fetch: (url, init) => window.fetch(url, { ...init, cache: 'no-store', credentials: 'same-origin' }),
+  },
+);
+startHashRouter(store, window);
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <StoreProvider store={store}>
+        <App />
+      </StoreProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * The shape of the renderer's one store, composed from typed slices.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppInfoSlice } from './app-info-slice.js';
+import type { ClockSlice } from './clock-slice.js';
+import type { ConnectionSlice } from './connection-slice.js';
+import type { MinersSlice } from './miners-slice.js';
+import type { UiSlice } from './ui-slice.js';
+
+/** The whole renderer state: every slice side by side (their keys never overlap). */
+export type AppState = MinersSlice & AppInfoSlice & ConnectionSlice & ClockSlice & UiSlice;
+
+/** How a slice is written: it sees the whole state, and owns only its own keys. */
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
