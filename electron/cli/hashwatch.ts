@@ -12,6 +12,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'start the core and serve the dashboard + contract on 127.0.0.1 (--port, --host, --demo)',
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
+  scan: {
+    summary: 'find miners by subnet scan and mDNS (targets: CIDR, ranges, host[:port], @file; --mdns, --json)',
+    load: async () => (await import('./commands/scan.js')).scanCommand,
+  },
+  status: {
+    summary: 'read and print one snapshot per miner (host[:port]...; --json, --password-stdin)',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
 };
 
 function usage(): string {
