@@ -18,6 +18,7 @@ import { createMemoryCredentialStore, type CredentialStore } from './credentials
 import { createScopedProvider, type ScopedCredentials } from './credentials/scoped-provider.js';
 import { createCredentialSettings, type SettingsKv } from './credentials/settings.js';
 import type { VnishClientFactory } from './credentials/miner-ops.js';
+import type { CredentialProvider } from './credentials/provider.js';
 import type { FoundMiner } from '../../shared/api/discovery.js';
 import { createVnishClient, type VnishClient } from './vnish/index.js';
 import {
@@ -107,7 +108,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     inventory,
     credentials,
     credentialSettings,
-    ...(opts.vnishClientFor ? { vnishClientFor: opts.vnishClientFor } : {}),
+    // Credential tests and password changes each get a fresh client (no cached token can vouch for a
+    // password); with an injected fleet client (tests) only an injected factory is used.
+    ...(opts.vnishClientFor || !opts.vnish
+      ? {
+          vnishClientFor:
+            opts.vnishClientFor ??
+            ((provider: CredentialProvider) => createVnishClient({ credentials: provider, clock })),
+        }
+      : {}),
     discovery,
   });
   const dispatch = createDispatch(handlers, opts.dispatch);

@@ -19,9 +19,13 @@ import type { ScopedCredentials } from './scoped-provider.js';
 /** The part of the vnish client these operations use (see electron/core/vnish). */
 export interface VnishAuthClient {
   /** Unlocks with the provider's password: `ok`, `wrong`, or `none` when there is no password to try. */
-  authCheck(address: string): Promise<'ok' | 'wrong' | 'none'>;
+  authCheck(address: string, opts?: { mac?: string | null }): Promise<'ok' | 'wrong' | 'none'>;
   /** `POST /settings` with a partial body. */
-  updateSettings(address: string, partial: Record<string, unknown>): Promise<unknown>;
+  updateSettings(
+    address: string,
+    partial: Record<string, unknown>,
+    opts?: { mac?: string | null },
+  ): Promise<unknown>;
   close?(): void | Promise<void>;
 }
 
@@ -82,7 +86,7 @@ export async function testCredentials(
   const secrets = [await credentials.passwordFor(target).catch(() => null)];
   const client = clientFor(credentials);
   try {
-    const r = await client.authCheck(target.address);
+    const r = await client.authCheck(target.address, { mac: target.mac });
     if (r === 'ok') return { result: 'ok', source, message: `${described} unlocks the miner.` };
     if (r === 'wrong') return { result: 'wrong', source, message: `${described} was refused by the miner.` };
     return {
@@ -163,7 +167,11 @@ async function changeOne(
 
   const oldClient = clientFor(fixedProvider(current));
   try {
-    await oldClient.updateSettings(t.address, { password: { current, pw: opts.newPassword } });
+    await oldClient.updateSettings(
+      t.address,
+      { password: { current, pw: opts.newPassword } },
+      { mac: t.mac },
+    );
   } catch (e) {
     const code = codeOf(e);
     if (code === 'AuthFailed') {
@@ -181,7 +189,7 @@ async function changeOne(
   let verified: 'ok' | 'wrong' | 'none' | 'error' = 'error';
   let verifyError: unknown = null;
   try {
-    verified = await newClient.authCheck(t.address);
+    verified = await newClient.authCheck(t.address, { mac: t.mac });
   } catch (e) {
     verifyError = e;
   } finally {
