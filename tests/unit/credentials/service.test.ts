@@ -9,6 +9,7 @@ import {
 } from '../../../electron/core/credentials/store.js';
 import { createKeytarCredentialStore } from '../../../electron/core/credentials/keytar-store.js';
 import type { VnishClientFactory } from '../../../electron/core/credentials/miner-ops.js';
+import type { VnishClient } from '../../../electron/core/vnish/index.js';
 import { fakeFarm, type FakeMiner } from './fake-miners.js';
 
 const MARK = 'Mark3r-pw-7Qz';
@@ -323,8 +324,16 @@ describe('credentials.changePassword', () => {
   });
 
   it('reports an unavailable miner client as an error value', async () => {
-    const h = await harness(createMemoryCredentialStore());
-    const r = await h.api.call('credentials.changePassword', { targets: ['127.0.0.2'], newPassword: NEW });
+    // A host with its own fleet client and no client factory cannot test or change passwords.
+    const core = await createCore({
+      dataDir: '/nonexistent',
+      version: 'test',
+      host: 'test',
+      vnish: {} as unknown as VnishClient,
+    });
+    open.push(core);
+    const api = createClient(createInProcessTransport(core.dispatch, core.bus));
+    const r = await api.call('credentials.changePassword', { targets: ['127.0.0.2'], newPassword: NEW });
     expect(r).toMatchObject({ ok: false, error: { code: 'Unavailable' } });
   });
 });
