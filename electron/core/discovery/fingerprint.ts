@@ -112,7 +112,7 @@ function cgminerType(reply: unknown): string | null {
 
 /** Classifies from cgminer replies alone (port 4028). */
 export function classifyCgminer(stats: unknown, version: unknown): Fingerprint | null {
-  const strings = [...cgminerStrings(stats), ...cgminerStrings(version)];
+  const strings = [...cgminerStrings(version), ...cgminerStrings(stats)];
   if (strings.length === 0) return null;
   const type = cgminerType(stats) ?? cgminerType(version);
   const find = (re: RegExp) => strings.find((s) => re.test(s)) ?? null;

@@ -67,8 +67,9 @@ export function candidateFromService(
 ): MdnsCandidate | null {
   const v4 = (service.addresses ?? []).filter((a) => net.isIPv4(a));
   const txtIp = txtValue(service.txt, 'ip', 'ipv4', 'address');
+  // A records first, except loopback and link-local ones, which only say where the responder runs.
   const host =
-    v4.find((a) => !a.startsWith('169.254.')) ??
+    v4.find((a) => !a.startsWith('169.254.') && !a.startsWith('127.')) ??
     (txtIp && net.isIP(txtIp) ? txtIp : null) ??
     v4[0] ??
     (service.addresses ?? []).find((a) => net.isIPv6(a)) ??
@@ -129,6 +130,8 @@ export function createMdnsBrowse(makeBonjour?: () => BonjourLike): MdnsBrowse {
     });
     for (const b of browsers) b.stop();
     await new Promise<void>((resolve) => {
+      // destroy() never calls back when the socket never bound; do not hang the scan on it.
+      setTimeout(resolve, 500).unref();
       try {
         bonjour.destroy(() => resolve());
       } catch {

@@ -67,6 +67,8 @@ export interface ScannerDeps {
   client: DiscoveryClient;
   mdns?: MdnsBrowse;
   clock?: Clock;
+  /** Replaces the raw TCP connect (unit tests); default `tcpConnect`. */
+  connect?: typeof tcpConnect;
 }
 
 /** Where to fingerprint one host. */
@@ -98,6 +100,7 @@ const hostOf = (host: string) => (net.isIPv6(host) ? `[${host}]` : host);
 /** Runs one discovery scan to the end (or until the signal aborts) and returns its merged result. */
 export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<ScanOutcome> {
   const clock = deps.clock ?? systemClock;
+  const connect = deps.connect ?? tcpConnect;
   const startedAt = clock.now();
   const requestTimeoutMs = req.requestTimeoutMs ?? 2500;
   const fpLimit = Math.max(1, req.fingerprintConcurrency ?? 64);
@@ -159,10 +162,10 @@ export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<Scan
     req.onProgress({ probed, total, found: byKey.size, done });
   };
   const progress = () => {
-    if (!req.onProgress || progressTimer) return;
+    if (!req.onProgress) return;
     const wait = lastEmit + gapMs - clock.now();
     if (wait <= 0) emitProgress(false);
-    else {
+    else if (!progressTimer) {
       progressTimer = setTimeout(() => emitProgress(false), wait);
       progressTimer.unref?.();
     }
@@ -321,7 +324,7 @@ export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<Scan
     progress();
     const ports = [c.port, ...(c.cgminerPort && c.cgminerPort !== c.port ? [c.cgminerPort] : [])];
     if (c.port === 80 && !c.cgminerPort) ports.push(4028);
-    const outcomes = await Promise.all(ports.map((p) => tcpConnect(c.host, p, req.timeoutMs ?? 1000)));
+    const outcomes = await Promise.all(ports.map((p) => connect(c.host, p, req.timeoutMs ?? 1000)));
     probed++;
     const open = ports.filter((_, i) => outcomes[i] === 'open');
     if (open.length === 0 || signal?.aborted) return progress();
@@ -353,6 +356,7 @@ export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<Scan
     ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}),
     ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
     ...(signal ? { signal } : {}),
+    connect,
   });
 
   const aborted = new Promise<void>((resolve) => {
