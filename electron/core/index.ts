@@ -28,6 +28,12 @@ import {
 } from './discovery/manager.js';
 import { createMdnsBrowse, type MdnsBrowse } from './discovery/mdns.js';
 import { addFoundToInventory } from './service/discovery.js';
+import path from 'node:path';
+import { normaliseSnapshot } from './vnish/index.js';
+import { openStore } from './store/index.js';
+import type { RetentionPolicy, Store } from './store/types.js';
+import { createFleet, type Fleet } from './fleet/fleet.js';
+import type { Timers } from './fleet/timers.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -55,6 +61,25 @@ export interface CoreOptions {
   mdnsBrowse?: MdnsBrowse;
   /** Where each finished scan's miners go; default: vnish miners straight into the inventory. */
   onFound?: (found: FoundMiner[]) => void;
+  /** Fleet polling, history and alerts. Off when absent (the core then only holds what discovery finds). */
+  fleet?: FleetCoreOptions;
+}
+
+/** How `createCore` builds the fleet: its store, and the polling knobs. */
+export interface FleetCoreOptions {
+  /** An open store the caller owns (not closed by the core). */
+  store?: Store;
+  /** Database file to open (and close with the core); default `<dataDir>/hashwatch.db`. */
+  storePath?: string;
+  retention?: Partial<RetentionPolicy>;
+  /** Poll interval when none is stored in the settings, ms (default 10 s). */
+  intervalMs?: number;
+  maxConcurrent?: number;
+  /** Start polling at once (default true). */
+  autoStart?: boolean;
+  timers?: Timers;
+  random?: () => number;
+  onError?: (where: string, error: unknown) => void;
 }
 
 export interface Core {
@@ -65,6 +90,9 @@ export interface Core {
   credentials: ScopedCredentials;
   vnish: VnishClient;
   discovery: DiscoveryManager;
+  /** Registry, scheduler, alerts and store; null when built without `fleet`. */
+  fleet: Fleet | null;
+  store: Store | null;
   close(): Promise<void>;
 }
 
@@ -84,13 +112,47 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     { tryFactoryPassword: credentialSettings.tryFactoryPassword, clock },
   );
   const vnish = opts.vnish ?? createVnishClient({ credentials, clock });
+  const fo = opts.fleet;
+  const store = fo
+    ? (fo.store ??
+      openStore({
+        path: fo.storePath ?? path.join(opts.dataDir, 'hashwatch.db'),
+        clock,
+        retention: fo.retention,
+      }))
+    : null;
+  const fleet =
+    fo && store
+      ? createFleet({
+          clock,
+          bus,
+          inventory,
+          store,
+          client: vnish,
+          normalise: normaliseSnapshot,
+          timers: fo.timers,
+          random: fo.random,
+          intervalMs: fo.intervalMs,
+          maxConcurrent: fo.maxConcurrent,
+          onError: fo.onError,
+        })
+      : null;
   const discovery = createDiscoveryManager({
     client: vnish,
     mdns: opts.mdnsBrowse ?? createMdnsBrowse(),
     clock,
     ...(opts.discoveryDefaults ? { defaults: opts.discoveryDefaults } : {}),
     onProgress: (p) => bus.emit('discovery.progress', p),
-    onFound: opts.onFound ?? ((found) => addFoundToInventory(inventory, found)),
+    onFound:
+      opts.onFound ??
+      (fleet
+        ? (found) =>
+            void fleet.monitor.adopt(
+              found.flatMap((f) =>
+                f.managed ? [{ address: f.address, mac: f.mac, snapshot: f.snapshot }] : [],
+              ),
+            )
+        : (found) => addFoundToInventory(inventory, found)),
     known: () => inventory.list().map((r) => ({ mac: r.mac, address: r.address })),
   });
   const handlers = createHandlers({
@@ -118,7 +180,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         }
       : {}),
     discovery,
+    fleet: fleet?.api ?? null,
+    alerts: fleet?.alertsApi ?? null,
+    clock,
   });
+  if (fleet && fo?.autoStart !== false) fleet.start();
   const dispatch = createDispatch(handlers, opts.dispatch);
   return {
     dispatch,
@@ -127,7 +193,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     credentials,
     vnish,
     discovery,
+    fleet,
+    store,
     async close() {
+      await fleet?.stop();
+      if (store && !fo?.store) store.close();
       await discovery.close();
       if (!opts.vnish) await vnish.close();
       inventory.flush();
