@@ -26,7 +26,7 @@ const QUARTER_MS = 15 * MINUTE_MS;
 const DAY_MS = 86_400_000;
 /** A minute is rolled up only this long after it ended, so polls still in flight land in it first. */
 export const ROLLUP_GRACE_MS = 10_000;
-const MIN_CHUNK = 1_000;
+const MIN_CHUNK = 64;
 const MAX_CHUNK = 5_000;
 const BIG = Number.MAX_SAFE_INTEGER;
 
