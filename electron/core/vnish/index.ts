@@ -7,3 +7,17 @@
 export { normaliseSnapshot, parseUptime, parseJsonBody, parseRaw, thsFactor } from './normalise.js';
 export type { SnapshotParts } from './normalise.js';
 export * from './schemas.js';
+export { createVnishClient, isGen13 } from './client.js';
+export type {
+  CallOpts,
+  LogType,
+  MetricsQuery,
+  MiningAction,
+  ProbeResult,
+  SaveResult,
+  VnishClient,
+  VnishClientOptions,
+} from './client.js';
+export { cgminerCommand, parseCgminerReply } from './cgminer.js';
+export { parseAddress, originOf } from './address.js';
+export type { ParsedAddress } from './address.js';
