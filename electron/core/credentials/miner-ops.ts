@@ -63,7 +63,11 @@ function codeOf(e: unknown): string {
 /** A HashwatchError's message with every secret kept out; anything else becomes a fixed text. */
 function messageOf(e: unknown, secrets: Array<string | null | undefined>): string {
   if (!(e instanceof HashwatchError)) return 'Internal error';
-  return safeMessage(e.message, secrets, `${e.code} (message withheld: it quoted a password)`);
+  return safeMessage(
+    e.message,
+    secrets,
+    `${e.code}: the miner's message is withheld because it quoted a password`,
+  );
 }
 
 export interface TestOutcome {
