@@ -108,7 +108,10 @@ export interface VnishClient {
   /** 1.3.x only: throttle to 20-100 %. */
   throttle(address: string, percent: number, opts?: CallOpts): Promise<SaveResult>;
   reboot(address: string, opts?: CallOpts): Promise<{ afterS: number | null }>;
-  /** Blink the locate LED: `/locate-miner` on 1.3.x, the toggling `/find-miner` on 1.2.x. Null when not reported. */
+  /**
+   * Blink the locate LED: `/locate-miner` on 1.3.x, the toggling `/find-miner` on 1.2.x (and to switch
+   * it off on 1.3.x). `on` is what the firmware reports afterwards, null when it does not say.
+   */
   locate(address: string, on?: boolean, opts?: CallOpts): Promise<{ on: boolean | null }>;
   metrics(address: string, q?: MetricsQuery, opts?: CallOpts): Promise<RawMetrics>;
   /** Per-chip detail: `/boards` on 1.3.x, `/chains` on 1.2.x. */
@@ -537,7 +540,7 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
     },
     async locate(address, on, co) {
       const g = await gen13(address, co);
-      if (g !== false) {
+      if (g !== false && on !== false) {
         const body = await postJson(
           address,
           'locate-miner',
@@ -547,7 +550,8 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
         const r = parseRaw(RawLocateSchema, 'locate-miner', body, address);
         return { on: r?.is_enabled ?? r?.on ?? null };
       }
-      // 1.2.x: /find-miner toggles. To reach a wanted state, read it from /status first.
+      // /find-miner toggles (1.2.x, and deprecated but present on 1.3.x, where it is the only way to
+      // switch the LED off early). To reach a wanted state, read it from /status first.
       if (on !== undefined) {
         const st = await status(address, co);
         if (st.find_miner === on) return { on };
