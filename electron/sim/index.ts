@@ -63,6 +63,12 @@ export interface FarmOptions {
   controlPort?: number;
   /** Sim clock at start, ms since epoch; default: the scenario's `startTime`, else the real time. */
   startTimeMs?: number;
+  /**
+   * `ports` mode: first port to try, then upwards (busy ports are skipped). Default: ephemeral ports
+   * for farms up to 1,000 miners; above that sequential ports from 10,000 + a per-process offset,
+   * because the kernel's ephemeral-port search slows to seconds per thousand once thousands are taken.
+   */
+  basePort?: number;
 }
 
 /** How to reach one simulated miner. */
@@ -132,6 +138,31 @@ function macFor(seed: number, i: number): string {
   const h = hash32(seed, 0x3ac);
   const bytes = [0x02, (h >>> 8) & 0xff, h & 0xff, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff];
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Hands out candidate ports upwards from a base, wrapping within 10000-60999. */
+class PortCursor {
+  private next: number;
+  constructor(base: number) {
+    this.next = base;
+  }
+  take(): number {
+    const p = this.next++;
+    if (this.next > 60999) this.next = 10000;
+    return p;
+  }
+}
+
+async function listenNext(server: NetServer, cursor: PortCursor | null, host: string): Promise<number> {
+  if (!cursor) return listen(server, 0, host);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await listen(server, cursor.take(), host);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'EADDRINUSE' && code !== 'EACCES') || attempt > 200) throw e;
+    }
+  }
 }
 
 function listen(server: NetServer, port: number, host: string): Promise<number> {
@@ -260,6 +291,14 @@ export async function startFarm(opts: FarmOptions = {}): Promise<Farm> {
   http.requestTimeout = 120_000;
 
   const cgCtx = { now: () => clock.now() };
+  const cursor =
+    bind === 'ips'
+      ? null
+      : opts.basePort !== undefined && opts.basePort > 0
+        ? new PortCursor(opts.basePort)
+        : n > 1000
+          ? new PortCursor(10000 + ((process.pid * 7919) % 9000))
+          : null;
   const BATCH = 256;
   for (let b = 0; b < n; b += BATCH) {
     const batch: Promise<void>[] = [];
@@ -284,8 +323,12 @@ export async function startFarm(opts: FarmOptions = {}): Promise<Farm> {
       const h = bind === 'ips' ? m.host : host;
       batch.push(
         (async () => {
-          const httpPort = await listen(hs, bind === 'ips' ? 80 : 0, h);
-          const cgPort = cs ? await listen(cs, bind === 'ips' ? 4028 : 0, h) : null;
+          const httpPort = bind === 'ips' ? await listen(hs, 80, h) : await listenNext(hs, cursor, h);
+          const cgPort = cs
+            ? bind === 'ips'
+              ? await listen(cs, 4028, h)
+              : await listenNext(cs, cursor, h)
+            : null;
           infos[i] = {
             index: i,
             host: h,
