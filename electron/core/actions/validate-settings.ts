@@ -347,7 +347,10 @@ function checkPools(ck: Checker, v: unknown): void {
     } else {
       used++;
       const parsed = parsePoolUrl(url);
-      if (typeof parsed === 'string') ck.fail(`${pf}.url`, `${POOL_SCHEMES[0]}://host:port (${parsed})`, url);
+      // A URL with user info may carry the pool password: refuse it without repeating it.
+      const shown = url.includes('@') ? HIDDEN : url;
+      if (typeof parsed === 'string')
+        ck.fail(`${pf}.url`, `${POOL_SCHEMES[0]}://host:port (${parsed})`, shown);
     }
     if (
       'user' in pool &&

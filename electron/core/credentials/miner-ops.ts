@@ -106,7 +106,8 @@ export async function testCredentials(
       return { result: 'wrong', source, message: `${described} was refused by the miner.` };
     }
     if (e instanceof HashwatchError) throw new HashwatchError(e.code, messageOf(e, secrets));
-    throw e;
+    // An unexpected error goes to the log as it is; its text might quote what was just sent.
+    throw new HashwatchError('Internal', 'Testing the password failed unexpectedly');
   } finally {
     await closeQuietly(client);
   }

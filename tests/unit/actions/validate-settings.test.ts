@@ -340,11 +340,22 @@ describe('validateSettings: pools', () => {
     ['stratum+ssl://pool.example:443', /scheme/],
     ['stratum+tcp://pool.example', /port is missing/],
     ['stratum+tcp://pool.example:70000', /1\.\.65535/],
-    ['stratum+tcp://user:pw@pool.example:3333', /user or password/],
+
     ['stratum+tcp://pool_example!:3333', /host/],
     ['pool.example:3333', /form/],
   ])('refuses the pool URL %s', (url, why) => {
     expectRefused(pools([pool(url)]), s19, 'miner.pools[0].url', why, url);
+  });
+
+  it('refuses user info in the URL without repeating it', () => {
+    const r = expectRefused(
+      pools([pool('stratum+tcp://farm1:Url-Secret-9@pool.example:3333')]),
+      s19,
+      'miner.pools[0].url',
+      /user or password/,
+      '(hidden)',
+    );
+    expect(JSON.stringify(r)).not.toContain('Url-Secret-9');
   });
 
   it('checks user and pass, and never shows the pool password', () => {
