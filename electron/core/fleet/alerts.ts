@@ -217,18 +217,24 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         if (s.state !== 'mining' && s.state !== 'auto-tuning') return null;
         const user = s.pools.filter((p) => p.type === 'user' && p.status !== 'disabled');
         if (user.length === 0) return null;
-        const up = user.some(
+        const down = user.filter((p) => p.status === 'offline');
+        if (down.length === 0) {
+          return user.every((p) => p.status !== 'unknown') ? { kind: 'pool-down', bad: false } : 'hold';
+        }
+        const up = user.filter(
           (p) => p.status === 'active' || p.status === 'working' || p.status === 'rejecting',
         );
-        if (up) return { kind: 'pool-down', bad: false };
-        if (!user.every((p) => p.status === 'offline')) return 'hold';
+        // A dead backup (or a primary the miner failed over from) is a warning; no pool at all is critical.
         return {
           kind: 'pool-down',
           bad: true,
-          value: null,
+          value: down.length,
           threshold: null,
-          severity: 'critical',
-          message: `${r.address}: no pool reachable (${user.map((p) => p.url).join(', ')})`,
+          severity: up.length === 0 ? 'critical' : 'warning',
+          message:
+            up.length === 0
+              ? `${r.address}: no pool reachable (${down.map((p) => p.url).join(', ')})`
+              : `${r.address}: pool${down.length > 1 ? 's' : ''} ${down.map((p) => p.url).join(', ')} down; mining on ${up[0]!.url}`,
         };
       },
     },

@@ -230,6 +230,8 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
   const onOutcome = (o: PollOutcome<MinerSnapshot>) => {
     const st = states.get(o.target.id);
     if (!st) return;
+    // The miner moved while this poll was in flight: the answer came from its old address.
+    if (o.target.address !== st.miner.address) return;
     const at = o.finishedAt;
     let snapshot = o.value;
     let error = o.error === null ? null : describe(o.error);

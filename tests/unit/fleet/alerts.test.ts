@@ -119,6 +119,39 @@ describe('alert engine', () => {
     expect(r.find((a) => a.kind === 'chain-failure')!.message).toContain('board 1');
   });
 
+  it('warns when a pool is down but the miner failed over, critical when no pool is left', () => {
+    const { engine, poll } = setup();
+    const pools = (a: string, b: string) => [
+      {
+        url: 'stratum+tcp://a:3333',
+        user: 'w',
+        status: a,
+        accepted: 1,
+        rejected: 0,
+        stale: 0,
+        type: 'user' as const,
+      },
+      {
+        url: 'stratum+tcp://b:3333',
+        user: 'w',
+        status: b,
+        accepted: 1,
+        rejected: 0,
+        stale: 0,
+        type: 'user' as const,
+      },
+    ];
+    poll({ pools: pools('offline', 'active') });
+    const r = poll({ pools: pools('offline', 'active') }).raised;
+    expect(r.map((a) => [a.kind, a.severity])).toEqual([['pool-down', 'warning']]);
+    expect(r[0]!.message).toContain('mining on stratum+tcp://b:3333');
+    const worse = poll({ pools: pools('offline', 'offline') });
+    expect(worse.updated.map((a) => a.severity)).toEqual(['critical']);
+    poll({ pools: pools('active', 'working') });
+    expect(poll({ pools: pools('active', 'working') }).cleared).toHaveLength(1);
+    expect(engine.active()).toEqual([]);
+  });
+
   it('hydro miners whose fans all read 0 rpm have no fan alert', () => {
     const { poll } = setup();
     const fans = [
