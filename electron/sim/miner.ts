@@ -558,6 +558,8 @@ export class SimMiner {
       this.t += TICK_MS;
       this.step(this.t);
     }
+    // State timers are exact to the millisecond, not to the tick: a phase that has ended shows as ended.
+    while (this.stateEndMs <= now && this.stateEndMs > this.t) this.onStateEnd(this.stateEndMs);
   }
 
   /** True while the miner is rebooting and answers nothing. */
@@ -565,7 +567,10 @@ export class SimMiner {
     return now < this.downUntilMs;
   }
 
+  private inStep = false;
+
   private step(t: number): void {
+    this.inStep = true;
     this.version++;
     this.applyFaultSchedule(t);
     while (this.stateEndMs <= t) this.onStateEnd(this.stateEndMs);
@@ -582,6 +587,7 @@ export class SimMiner {
       }
       this.metrics.push(t / 1000, this.hrGhs, Math.round(this.powerW), chip, pcb, Math.round(this.fanDuty));
     }
+    this.inStep = false;
   }
 
   /** Run physics at the start time until temperatures settle (no time passes). */
@@ -612,7 +618,9 @@ export class SimMiner {
     const v = Math.round((voltMv / m.stockVoltMv) * 1000) / 1000;
     const tuning = this.state === 'auto-tuning';
     const tickNo = Math.floor(t / TICK_MS);
-    const tuneP = tuning ? Math.min(1, (t - this.stateSinceMs) / (this.timing.autotuneS * 1000)) : 1;
+    const tuneP = tuning
+      ? Math.min(1, Math.max(0, (t - this.stateSinceMs) / (this.timing.autotuneS * 1000)))
+      : 1;
     let totalHr = 0;
     let totalW = CONTROL_W;
     let maxChainW = 0;
@@ -686,7 +694,7 @@ export class SimMiner {
       for (const c of this.chains) if (!c.failed) hottest = Math.max(hottest, c.chipC);
       if (hottest > target + 3) want = Math.max(want, this.fanDuty + 10);
       want = Math.min(maxD, Math.max(minD, want));
-      const stepMax = settling ? 100 : 6;
+      const stepMax = settling ? 100 : (6 * dtS) / 5;
       this.fanDuty += Math.max(-stepMax, Math.min(stepMax, want - this.fanDuty));
     }
     this.fanDuty = Math.round(this.fanDuty);
@@ -726,7 +734,9 @@ export class SimMiner {
         ? Number(this.settings.misc.power_limit)
         : Infinity,
     );
-    if (totalW > limit && hashing)
+    if (dtS <= 0) {
+      // A refresh between ticks changes nothing that integrates over time.
+    } else if (totalW > limit && hashing)
       this.psuScale = Math.max(0.3, this.psuScale * Math.min(0.99, limit / totalW));
     else if (this.psuScale < 1 && totalW < limit * 0.95) this.psuScale = Math.min(1, this.psuScale * 1.01);
 
@@ -895,6 +905,8 @@ export class SimMiner {
     this.description = description;
     this.failureCode = null;
     this.version++;
+    // An action between ticks shows at once (no hashrate while restarting), without moving time.
+    if (!this.inStep) this.physics(this.t, 0, false);
   }
 
   private onStateEnd(t: number): void {
