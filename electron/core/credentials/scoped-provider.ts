@@ -2,8 +2,8 @@
  * The keychain-backed `CredentialProvider`: resolves a miner's password through its scopes.
  *
  * Order: the miner's own MAC, then the most specific address range holding its IPv4 host, then the
- * farm default. Only the list of scope keys is cached (briefly, and dropped on every change made here);
- * passwords are read from the store each time they are needed, since the vnish client caches tokens.
+ * farm default. The list of scope keys is cached briefly and passwords for a few seconds (a farm that
+ * unlocks at once reads each scope once); both are dropped on every change made through here.
  */
 import { HashwatchError } from '../../../shared/errors.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -17,6 +17,8 @@ export interface ScopedProviderOptions {
   clock?: Clock;
   /** How long the scope list is trusted before being re-read (another process may edit the keychain). */
   scopeCacheMs?: number;
+  /** How long a password read from the store is reused (a few seconds: enough for a burst of unlocks). */
+  passwordCacheMs?: number;
 }
 
 /** A provider that also manages the scopes, so its cache sees every change. */
@@ -39,26 +41,55 @@ export function createScopedProvider(store: CredentialStore, opts: ScopedProvide
   let cache: { at: number; scopes: Scope[] } | null = null;
   let generation = 0;
 
+  // Concurrent callers (a whole farm unlocking after a restart) share one keychain read.
+  let listing: { gen: number; promise: Promise<Scope[]> } | null = null;
   const scopes = async (): Promise<Scope[]> => {
     if (cache && clock.now() - cache.at < ttlMs) return cache.scopes;
+    if (listing && listing.gen === generation) return listing.promise;
     const gen = generation;
-    const keys = await store.list();
-    const parsed = keys
-      .map((k) => parseScope(k))
-      .filter((s): s is Scope => typeof s !== 'string')
-      .sort(compareScopes);
-    // A change that landed while we were listing makes this list stale: use it once, do not keep it.
-    if (gen === generation) cache = { at: clock.now(), scopes: parsed };
-    return parsed;
+    const promise = store.list().then((keys) => {
+      const parsed = keys
+        .map((k) => parseScope(k))
+        .filter((s): s is Scope => typeof s !== 'string')
+        .sort(compareScopes);
+      // A change that landed while we were listing makes this list stale: use it once, do not keep it.
+      if (gen === generation) cache = { at: clock.now(), scopes: parsed };
+      return parsed;
+    });
+    listing = { gen, promise };
+    try {
+      return await promise;
+    } finally {
+      if (listing?.promise === promise) listing = null;
+    }
   };
+
+  // Passwords are kept for a few seconds only, so a farm-wide unlock reads each scope once, not once
+  // per miner; every change made here drops them at once.
+  const passwordTtlMs = opts.passwordCacheMs ?? 5_000;
+  const passwords = new Map<string, { at: number; gen: number; value: Promise<string | null> }>();
+  const passwordOf = (key: string): Promise<string | null> => {
+    const hit = passwords.get(key);
+    if (hit && hit.gen === generation && clock.now() - hit.at < passwordTtlMs) return hit.value;
+    const value = store.get(key);
+    const entry = { at: clock.now(), gen: generation, value };
+    passwords.set(key, entry);
+    // A failed read is not remembered.
+    value.catch(() => {
+      if (passwords.get(key) === entry) passwords.delete(key);
+    });
+    return value;
+  };
+
   const invalidate = () => {
     generation++;
     cache = null;
+    passwords.clear();
   };
 
   const lookup = async (target: MinerTarget): Promise<{ scope: Scope; password: string } | null> => {
     for (const scope of applicableScopes(await scopes(), target)) {
-      const password = await store.get(scope.key);
+      const password = await passwordOf(scope.key);
       if (password !== null) return { scope, password };
     }
     return null;

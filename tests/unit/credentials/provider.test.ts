@@ -66,6 +66,28 @@ describe('createScopedProvider', () => {
     expect(await p.delete(`miner:${MAC}`)).toEqual({ scope: `miner:${MAC}`, removed: false });
   });
 
+  it('reads the keychain once for a farm unlocking all at once, and briefly keeps passwords', async () => {
+    const inner = createMemoryCredentialStore({ farm: 'farm-pw', 'range:10.0.0.0/24': 'range-pw' });
+    const calls = { list: 0, get: 0 };
+    const store: CredentialStore = {
+      ...inner,
+      list: async () => (calls.list++, inner.list()),
+      get: async (k) => (calls.get++, inner.get(k)),
+    };
+    let now = 0;
+    const p = createScopedProvider(store, { tryFactoryPassword: () => false, clock: { now: () => now } });
+    const targets = Array.from({ length: 200 }, (_, i) => ({ address: `10.0.${i % 2}.${i}`, mac: null }));
+    const got = await Promise.all(targets.map((t) => p.passwordFor(t)));
+    expect(got.filter((g) => g === 'range-pw')).toHaveLength(100);
+    expect(got.filter((g) => g === 'farm-pw')).toHaveLength(100);
+    expect(calls).toEqual({ list: 1, get: 2 });
+    now = 10_000;
+    await p.passwordFor(targets[0]!);
+    expect(calls.get).toBe(3);
+    await p.set('range:10.0.0.0/24', 'changed-pw');
+    expect(await p.passwordFor(targets[0]!)).toBe('changed-pw');
+  });
+
   it('re-reads the scope list after its time to live (another process may edit the keychain)', async () => {
     const { store, lists } = countingStore({});
     let now = 0;
