@@ -1332,8 +1332,8 @@ export class SimMiner {
     if (issued === undefined) return false;
     for (const f of this.faults) {
       if (!f.active || f.spec.type !== 'token-expiry') continue;
-      const ttl = (f.spec.ttlS ?? 0) * 1000;
-      if (ttl === 0 ? issued < f.startMs : t - issued >= ttl) {
+      const ttlMs = (f.spec.ttlS ?? 0) * 1000;
+      if (ttlMs > 0 && t - issued >= ttlMs) {
         this.tokens.delete(token);
         return false;
       }
@@ -1362,7 +1362,8 @@ export class SimMiner {
       active: false,
     };
     this.faults.push(rec);
-    if (startMs <= this.t) this.applyFaultSchedule(this.t);
+    // A fault due now takes effect now, not at the next tick.
+    if (startMs <= t && (rec.endMs === null || t < rec.endMs)) this.activate(rec, startMs);
     this.version++;
     return rec;
   }
@@ -1435,6 +1436,9 @@ export class SimMiner {
       }
       case 'overheat':
         this.overheatExtraC += s.extraC ?? 15;
+        break;
+      case 'token-expiry':
+        if ((s.ttlS ?? 0) === 0) this.tokens.clear();
         break;
       case 'psu-limit':
         this.psuLimitW = Math.min(this.psuLimitW, s.maxW ?? Math.round(m.stockPowerW * 0.7));
