@@ -3,6 +3,7 @@
  * renderer does not hear from the core: what happened, what Hashwatch is doing, what the technician
  * can do. While it shows, no figure on the page is presented as live.
  */
+import type { ReactNode } from 'react';
 import { useAppStore } from '../store/store-context.js';
 import type { ConnectionInfo } from '../store/connection-slice.js';
 import { formatAge } from '../logic/format.js';
@@ -50,7 +51,7 @@ export function ConnectionStatus() {
 
 interface Message {
   title: string;
-  body: string;
+  body: ReactNode;
   action?: 'reload';
   busy?: boolean;
 }
@@ -85,25 +86,45 @@ function messageFor(c: ConnectionInfo, nowMs: number): Message | null {
     case 'no-token':
       return {
         title: 'An access token is needed',
-        body: 'Open the full URL that `hashwatch serve` printed: it ends in ?token=… . Without it the host refuses the connection.',
+        body: (
+          <>
+            Open the full URL that <code>hashwatch serve</code> printed: it ends in <code>?token=…</code>.
+            Without it the host refuses the connection.
+          </>
+        ),
         action: 'reload',
       };
     case 'refused':
       return {
         title: 'Access refused',
-        body: 'The Hashwatch host did not accept this page’s access token. Tokens change when the host restarts: open the new URL that `hashwatch serve` printed.',
+        body: (
+          <>
+            The Hashwatch host did not accept this page’s access token. Tokens change when the host restarts:
+            open the new URL that <code>hashwatch serve</code> printed.
+          </>
+        ),
         action: 'reload',
       };
     case 'locked-out':
       return {
         title: 'Too many failed attempts',
-        body: 'The Hashwatch host has locked this device out for a minute after repeated wrong tokens. Wait, then open the URL that `hashwatch serve` printed.',
+        body: (
+          <>
+            The Hashwatch host has locked this device out for a minute after repeated wrong tokens. Wait, then
+            open the URL that <code>hashwatch serve</code> printed.
+          </>
+        ),
         action: 'reload',
       };
     case 'no-host':
       return {
         title: 'Open Hashwatch from the app or its host',
-        body: 'This page was opened directly. Start the desktop app, or run `hashwatch serve` and open the URL it prints.',
+        body: (
+          <>
+            This page was opened directly. Start the desktop app, or run <code>hashwatch serve</code> and open
+            the URL it prints.
+          </>
+        ),
       };
   }
 }

@@ -20,12 +20,20 @@ export interface FreshnessContext {
   connected: boolean;
 }
 
+// Records are replaced, never mutated, so the parsed time can be cached per record object: sorting
+// 10,000 rows would otherwise parse 10,000 ISO strings on every tick.
+const seenCache = new WeakMap<MinerRecord, number | null>();
+
 /** When the miner last answered, epoch ms, or null when it never did (or the time is unreadable). */
 export function lastSeenMs(record: MinerRecord): number | null {
-  const iso = record.lastSeenAt ?? record.snapshot?.polledAt ?? null;
-  if (!iso) return null;
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? t : null;
+  let t = seenCache.get(record);
+  if (t === undefined) {
+    const iso = record.lastSeenAt ?? record.snapshot?.polledAt ?? null;
+    const parsed = iso ? Date.parse(iso) : NaN;
+    t = Number.isFinite(parsed) ? parsed : null;
+    seenCache.set(record, t);
+  }
+  return t;
 }
 
 /** The freshness to display for a record under the rules above. */

@@ -32,18 +32,19 @@ export function summarisePools(pools: readonly Pool[]): CellSummary {
   return { text: `down ${counts}`, tone: 'bad', rank: 0 };
 }
 
-/** Fans: how many the firmware reports lost, else the slowest rpm (hydro units report none or 0 rpm). */
-export function summariseFans(fans: readonly Fan[]): CellSummary {
-  if (fans.length === 0) return { text: 'none', tone: 'muted', rank: null };
+/**
+ * Fans: how many the firmware reports lost, else how many are ok; when the firmware does not say
+ * (1.2.0), the count and the slowest rpm. Hydro units report none (or 0 rpm) and are not flagged.
+ */
+export function summariseFans(fans: readonly Fan[]): CellSummary & { detail: string } {
+  if (fans.length === 0) return { text: 'none', tone: 'muted', rank: null, detail: 'No fans reported' };
   const lost = fans.filter((f) => f.ok === false).length;
   const rpms = fans.map((f) => f.rpm).filter((r): r is number => r !== null);
   const minRpm = rpms.length ? Math.min(...rpms) : null;
+  const detail = minRpm === null ? 'rpm not reported' : `slowest ${minRpm.toLocaleString('en-US')} rpm`;
+  if (lost > 0) return { text: `${lost} lost`, tone: 'bad', rank: -lost, detail };
+  if (fans.every((f) => f.ok !== null))
+    return { text: `${fans.length} ok`, tone: 'ok', rank: minRpm ?? 0, detail };
   const rpmText = minRpm === null ? '' : ` \u00b7 ${minRpm.toLocaleString('en-US')}`;
-  if (lost > 0) return { text: `${lost} lost${rpmText}`, tone: 'bad', rank: -lost };
-  const known = fans.every((f) => f.ok !== null);
-  return {
-    text: `${known ? `${fans.length} ok` : `${fans.length}`}${rpmText}`,
-    tone: 'ok',
-    rank: minRpm ?? 0,
-  };
+  return { text: `${fans.length}${rpmText}`, tone: 'ok', rank: minRpm ?? 0, detail };
 }

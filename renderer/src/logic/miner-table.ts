@@ -40,8 +40,8 @@ export interface MinerColumn {
 /** Every column of the Miners table, in display order. */
 export const MINER_COLUMNS: readonly MinerColumn[] = [
   { key: 'address', label: 'Address', description: 'IP address and port', numeric: false, widthPx: 112 },
-  { key: 'mac', label: 'MAC', description: 'MAC address', numeric: false, widthPx: 144 },
-  { key: 'model', label: 'Model', description: 'Miner model', numeric: false, widthPx: 120 },
+  { key: 'mac', label: 'MAC', description: 'MAC address', numeric: false, widthPx: 140 },
+  { key: 'model', label: 'Model', description: 'Miner model', numeric: false, widthPx: 100 },
   {
     key: 'firmware',
     label: 'Firmware',
@@ -49,8 +49,8 @@ export const MINER_COLUMNS: readonly MinerColumn[] = [
     numeric: false,
     widthPx: 70,
   },
-  { key: 'state', label: 'State', description: 'Miner state', numeric: false, widthPx: 96 },
-  { key: 'hashrateThs', label: 'TH/s', description: 'Realtime hashrate, TH/s', numeric: true, widthPx: 60 },
+  { key: 'state', label: 'State', description: 'Miner state', numeric: false, widthPx: 90 },
+  { key: 'hashrateThs', label: 'TH/s', description: 'Realtime hashrate, TH/s', numeric: true, widthPx: 64 },
   {
     key: 'hashrateAvgThs',
     label: 'Avg TH/s',
@@ -58,10 +58,16 @@ export const MINER_COLUMNS: readonly MinerColumn[] = [
     numeric: true,
     widthPx: 68,
   },
-  { key: 'powerW', label: 'W', description: 'Power, W', numeric: true, widthPx: 56 },
-  { key: 'efficiencyJth', label: 'J/TH', description: 'Efficiency, J/TH', numeric: true, widthPx: 50 },
-  { key: 'chipTempMaxC', label: 'Chip °C', description: 'Hottest chip, °C', numeric: true, widthPx: 56 },
-  { key: 'fans', label: 'Fans', description: 'Fans: lost count or slowest rpm', numeric: false, widthPx: 92 },
+  { key: 'powerW', label: 'W', description: 'Power, W', numeric: true, widthPx: 60 },
+  { key: 'efficiencyJth', label: 'J/TH', description: 'Efficiency, J/TH', numeric: true, widthPx: 56 },
+  { key: 'chipTempMaxC', label: 'Chip °C', description: 'Hottest chip, °C', numeric: true, widthPx: 66 },
+  {
+    key: 'fans',
+    label: 'Fans',
+    description: 'Fans: how many are ok or lost (slowest rpm when the firmware does not say)',
+    numeric: false,
+    widthPx: 72,
+  },
   {
     key: 'pools',
     label: 'Pools',
@@ -69,7 +75,7 @@ export const MINER_COLUMNS: readonly MinerColumn[] = [
     numeric: false,
     widthPx: 88,
   },
-  { key: 'uptimeS', label: 'Uptime', description: 'Uptime', numeric: true, widthPx: 60 },
+  { key: 'uptimeS', label: 'Uptime', description: 'Uptime', numeric: true, widthPx: 72 },
   {
     key: 'freshness',
     label: 'Updated',
@@ -113,8 +119,21 @@ export function displayState(record: MinerRecord, freshness: DisplayFreshness): 
   return record.snapshot?.state ?? 'unknown';
 }
 
+const addressKeys = new Map<string, string>();
+
 /** A sortable form of an address: IPv4 octets and port compare as numbers. */
 export function addressSortKey(address: string): string {
+  let key = addressKeys.get(address);
+  if (key === undefined) {
+    key = computeAddressKey(address);
+    // Bounded: a farm has a few thousand addresses; a runaway cache is cleared rather than grown.
+    if (addressKeys.size > 200_000) addressKeys.clear();
+    addressKeys.set(address, key);
+  }
+  return key;
+}
+
+function computeAddressKey(address: string): string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::(\d{1,5}))?$/.exec(address);
   if (!m) return `~${address.toLowerCase()}`;
   const parts = m.slice(1, 5).map((o) => o!.padStart(3, '0'));
@@ -157,8 +176,10 @@ export function sortValue(record: MinerRecord, key: MinerColumnKey, ctx: Freshne
     case 'uptimeS':
       return snap?.uptimeS ?? null;
     case 'freshness': {
+      // Newest answer first when ascending (smallest age). Ages all grow together, so ordering by the
+      // time itself gives the same order without depending on "now".
       const seen = lastSeenMs(record);
-      return seen === null ? null : ctx.nowMs - seen;
+      return seen === null ? null : -seen;
     }
   }
 }
@@ -263,8 +284,18 @@ export function computeMinerRows(input: MinerRowsInput): MinerRecord[] {
 }
 
 /**
+ * Whether the rows depend on "now": sort values never do (a stale miner keeps its figures, an
+ * offline one has none either way, and ages grow together), but the filters that ask "is it live"
+ * do, since a live miner turns stale with time.
+ */
+export function rowsDependOnTime(stateFilter: StateFilter): boolean {
+  return stateFilter !== 'all' && stateFilter !== 'offline';
+}
+
+/**
  * A memoised `computeMinerRows`: the same inputs give the same array (same reference), so React
- * renders nothing when nothing the table shows has changed.
+ * renders nothing when nothing the table shows has changed, and the clock advancing does not re-sort
+ * 10,000 rows unless a filter depends on it.
  */
 export function createMinerRowsMemo(): (input: MinerRowsInput) => MinerRecord[] {
   let last: MinerRowsInput | null = null;
@@ -278,7 +309,7 @@ export function createMinerRowsMemo(): (input: MinerRowsInput) => MinerRecord[] 
       last.sort.dir === input.sort.dir &&
       last.filterText === input.filterText &&
       last.stateFilter === input.stateFilter &&
-      last.ctx.nowMs === input.ctx.nowMs &&
+      (last.ctx.nowMs === input.ctx.nowMs || !rowsDependOnTime(input.stateFilter)) &&
       last.ctx.staleAfterMs === input.ctx.staleAfterMs &&
       last.ctx.connected === input.ctx.connected
     ) {

@@ -87,7 +87,8 @@ export function SettingsPage() {
           </dd>
           <dt>Stale after</dt>
           <dd>
-            {formatAge(staleAfterMs)} without an answer a miner’s figures are shown as stale, never as live
+            {formatAge(staleAfterMs)} without an answer: a miner’s last figures are then shown as stale, never
+            as live
           </dd>
         </dl>
       </section>

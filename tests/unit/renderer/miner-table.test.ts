@@ -130,6 +130,24 @@ describe('memoised rows', () => {
     expect(memo({ ...base, version: 2 })).not.toBe(a);
   });
 
+  it('the clock advancing does not re-sort, unless a filter asks "is it live"', () => {
+    const memo = createMinerRowsMemo();
+    const records = new Map([miner(1), miner(2, { lastSeenAt: iso(T0 - 20_000) })].map((r) => [r.id, r]));
+    const base: MinerRowsInput = {
+      records,
+      version: 1,
+      sort: { key: 'hashrateThs', dir: 'desc' },
+      filterText: '',
+      stateFilter: 'all',
+      ctx: ctxAt(),
+    };
+    const a = memo(base);
+    expect(memo({ ...base, ctx: ctxAt(10_000) })).toBe(a);
+    // With "mining" (live only), miner 2 ages past the 25 s threshold and drops out.
+    expect(ids(memo({ ...base, stateFilter: 'mining' }))).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(ids(memo({ ...base, stateFilter: 'mining', ctx: ctxAt(10_000) }))).toEqual(['10.0.0.1']);
+  });
+
   it('the store selector follows ticks, sort and filter', () => {
     const store = createAppStore({ nowMs: T0 });
     const select = createMinerRowsSelector();
@@ -175,13 +193,13 @@ describe('cell summaries', () => {
         { rpm: 0, ok: false },
         { rpm: 5000, ok: true },
       ]),
-    ).toMatchObject({ text: '1 lost · 0', tone: 'bad' });
+    ).toMatchObject({ text: '1 lost', tone: 'bad', detail: 'slowest 0 rpm' });
     expect(
       summariseFans([
         { rpm: 4800, ok: null },
         { rpm: 5000, ok: null },
       ]),
     ).toMatchObject({ text: '2 · 4,800' });
-    expect(summariseFans([{ rpm: 4800, ok: true }])).toMatchObject({ text: '1 ok · 4,800', tone: 'ok' });
+    expect(summariseFans([{ rpm: 4800, ok: true }])).toMatchObject({ text: '1 ok', tone: 'ok' });
   });
 });

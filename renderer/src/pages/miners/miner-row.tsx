@@ -74,7 +74,10 @@ export const MinerRow = memo(function MinerRow({ record, ctx, index, selected, o
         }
       }}
     >
-      <td className="mono" title={identity?.hostname ?? undefined}>
+      <td
+        className="mono"
+        title={identity?.hostname ? `${record.address} (${identity.hostname})` : record.address}
+      >
         {record.address}
       </td>
       <td className="mono">{record.mac ?? DASH}</td>
@@ -101,7 +104,9 @@ export const MinerRow = memo(function MinerRow({ record, ctx, index, selected, o
       >
         <Figure text={formatTempC(snap?.chipTempMaxC)} stale={stale} />
       </td>
-      <td className={fans ? `tone-${fans.tone}` : undefined}>{fans?.text ?? DASH}</td>
+      <td className={fans ? `tone-${fans.tone}` : undefined} title={fans?.detail}>
+        {fans?.text ?? DASH}
+      </td>
       <td className={pools ? `tone-${pools.tone}` : undefined}>{pools?.text ?? DASH}</td>
       <td className="num">{formatUptime(snap?.uptimeS)}</td>
       <td>
