@@ -15,6 +15,7 @@ import { normaliseMac, type MinerSnapshot } from '../../../shared/miner.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { CredentialProvider } from '../credentials/provider.js';
 import { cgminerCommand } from './cgminer.js';
+import { normaliseCgminer } from './cgminer-normalise.js';
 import { createTransport, type HttpResponse, type Transport } from './http.js';
 import { endpointPath, normaliseSnapshot, parseJsonBody, parseRaw } from './normalise.js';
 import {
@@ -86,6 +87,19 @@ export interface MetricsQuery {
   stepS?: number;
 }
 
+export interface SnapshotOpts extends CallOpts {
+  mac?: string | null;
+  /** Read `/settings` for the configured preset (needs a token); default true. */
+  settings?: boolean;
+  /**
+   * When the web API is unreachable, read what the cgminer API on 4028 still tells (state `unknown`);
+   * default false, because for a powered-off miner it doubles the wait.
+   */
+  cgminerFallback?: boolean;
+  /** cgminer port for the fallback; default 4028. */
+  cgminerPort?: number;
+}
+
 export interface ProbeResult {
   status: number;
   contentType: string | null;
@@ -124,7 +138,7 @@ export interface VnishClient {
   /** Tries the resolved password: ok, wrong password, or no password available. */
   authCheck(address: string, opts?: CallOpts): Promise<'ok' | 'wrong' | 'none'>;
   /** Reads info (+model) + summary + perf-summary (+settings when a password is at hand) and normalises. */
-  snapshot(address: string, opts?: CallOpts & { mac?: string | null }): Promise<MinerSnapshot>;
+  snapshot(address: string, opts?: SnapshotOpts): Promise<MinerSnapshot>;
   /** Raw text GET for fingerprinting any device (no auth): status, content-type, body (capped 64 KB). */
   probeHttp(address: string, path: string, opts?: CallOpts): Promise<ProbeResult>;
   cgminer(
@@ -463,6 +477,25 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
     return parseRaw(RawChainsSchema, endpoint, parseJsonBody(endpoint, res.text, address), address);
   };
 
+  const cgminerSnapshot = async (
+    address: string,
+    polledAt: Date,
+    co: SnapshotOpts,
+  ): Promise<MinerSnapshot> => {
+    const cg = (command: string) =>
+      cgminerCommand(address, command, {
+        port: co.cgminerPort,
+        timeoutMs: co.timeoutMs ?? opts.requestTimeoutMs ?? 5000,
+        signal: co.signal,
+      });
+    const [sum, stats, pools] = await Promise.all([
+      cg('summary'),
+      cg('stats').catch(() => null),
+      cg('pools').catch(() => null),
+    ]);
+    return normaliseCgminer({ address, polledAt, summary: sum, stats, pools });
+  };
+
   return {
     info,
     model,
@@ -650,13 +683,22 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
       const polledAt = new Date(clock.now());
       // The configured preset needs a token; a miner without a usable password still gets polled
       // (and a refused or rate-limited password is not sent again: see unlock()).
+      const wantSettings = co?.settings !== false && !(s.blockedUntil > clock.now());
       const [infoR, summaryR, perfR, settingsR] = await Promise.allSettled([
         info(address, co),
         summary(address, co),
         perfSummary(address, co),
-        s.blockedUntil > clock.now() ? Promise.resolve(undefined) : settings(address, co),
+        wantSettings ? settings(address, co) : Promise.resolve(undefined),
       ]);
-      if (summaryR.status === 'rejected') throw summaryR.reason;
+      if (summaryR.status === 'rejected') {
+        const e: unknown = summaryR.reason;
+        const down = e instanceof HashwatchError && (e.code === 'Unreachable' || e.code === 'Timeout');
+        if (down && co?.cgminerFallback) {
+          const viaCg = await cgminerSnapshot(address, polledAt, co).catch(() => null);
+          if (viaCg) return viaCg;
+        }
+        throw e;
+      }
       const inf = infoR.status === 'fulfilled' ? infoR.value : undefined;
       // Pre-1.2.6 /info lacks the hashrate unit; /model has it.
       const wantModel = !inf || !inf.hr_measure || !inf.miner || !inf.model;

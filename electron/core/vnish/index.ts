@@ -15,9 +15,12 @@ export type {
   MiningAction,
   ProbeResult,
   SaveResult,
+  SnapshotOpts,
   VnishClient,
   VnishClientOptions,
 } from './client.js';
 export { cgminerCommand, parseCgminerReply } from './cgminer.js';
 export { parseAddress, originOf } from './address.js';
 export type { ParsedAddress } from './address.js';
+export { normaliseCgminer, parseStatsType } from './cgminer-normalise.js';
+export type { CgminerParts } from './cgminer-normalise.js';

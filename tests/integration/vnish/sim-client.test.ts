@@ -280,6 +280,31 @@ describe('network faults', () => {
     expect(e.details).toMatchObject({ endpoint: '/api/v1/summary', address: addr(i) });
   });
 
+  it('web API down, cgminer up: the fallback still reports hashrate, fans and temperatures', async () => {
+    const m = farm.miners[i]!;
+    // The sim's network faults take the whole host down (cgminer too), so a dead web server is
+    // modelled by dialling a closed HTTP port on the miner's host while its cgminer port answers.
+    const deadWeb = `${m.host}:1`;
+    const c = client(storedPasswords(), 1000);
+    expect((await caught(c.snapshot(deadWeb))).code).toBe('Unreachable');
+    const s = await c.snapshot(deadWeb, { cgminerFallback: true, cgminerPort: m.cgminerPort! });
+    expect(MinerSnapshotSchema.strict().parse(s)).toEqual(s);
+    expect(s.state).toBe('unknown');
+    expect(s.stateDescription).toContain('cgminer');
+    expect(s.firmware.version).toBe(m.firmware);
+    expect(s.model).toBe(m.model);
+    const live = await c.snapshot(m.address);
+    expect(s.hashrateThs!).toBeGreaterThan(live.hashrateThs! * 0.9);
+    expect(s.hashrateThs!).toBeLessThan(live.hashrateThs! * 1.1);
+    expect(s.fans.map((f) => f.rpm)).toEqual(live.fans.map((f) => f.rpm));
+    expect(s.chains.length).toBe(live.chains.length);
+    expect(s.chipTempMaxC).toBe(live.chipTempMaxC);
+    // When neither answers, the error is the web API's.
+    farm.injectFault(i, { type: 'net-timeout' });
+    const e = await caught(c.snapshot(m.address, { cgminerFallback: true, cgminerPort: m.cgminerPort! }));
+    expect(e.code).toBe('Timeout');
+  });
+
   it('a closed port is Unreachable', async () => {
     const c = client(storedPasswords());
     // Port 1 on loopback: nothing listens there.
