@@ -86,8 +86,10 @@ export function credentialsService(deps: CredentialsServiceDeps): Pick<Handlers,
       const seen = new Set<string>();
       const resolved: ResolvedTarget[] = [];
       const notFound: string[] = [];
+      const secrets = [current, newPassword];
       for (const t of targets) {
-        const r = resolve(t);
+        // A password pasted into the target list is neither dialled as a host name nor sent back.
+        const r = safeMessage(t, secrets, '') === t ? resolve(t) : null;
         if (!r) notFound.push(t);
         else if (!seen.has(r.address)) {
           // Changing one miner twice would fail the second time (its current password has moved on).
@@ -104,7 +106,7 @@ export function credentialsService(deps: CredentialsServiceDeps): Pick<Handlers,
       for (const t of notFound) {
         results.push({
           // A password pasted into the wrong box must not come back in the answer.
-          target: safeMessage(t.slice(0, 200), [current, newPassword], '[withheld]'),
+          target: safeMessage(t.slice(0, 200), secrets, '[withheld]'),
           minerId: null,
           address: null,
           status: 'not-found',

@@ -21,7 +21,9 @@ export interface FakeMiner {
 export function fakeFarm(miners: Record<string, FakeMiner>) {
   const sent: Array<{ address: string; password: string }> = [];
   let clientsBuilt = 0;
+  const dialled: string[] = [];
   const miner = (address: string) => {
+    dialled.push(address);
     const m = miners[address];
     if (!m || m.reachable === false) throw new HashwatchError('Unreachable', `No answer from ${address}`);
     return m;
@@ -57,5 +59,5 @@ export function fakeFarm(miners: Record<string, FakeMiner>) {
       },
     };
   };
-  return { miners, sent, clientFor, clientsBuilt: () => clientsBuilt };
+  return { miners, sent, dialled, clientFor, clientsBuilt: () => clientsBuilt };
 }

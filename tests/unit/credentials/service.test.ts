@@ -247,7 +247,7 @@ describe('credentials.changePassword', () => {
     const store = createMemoryCredentialStore({ farm: MARK });
     const h = await harness(store, farm.clientFor, recordsOf());
     const r = await h.api.call('credentials.changePassword', {
-      targets: [MAC1, MAC2, MAC3, MAC4, MAC5, '127.0.10.6', 'addr:127.0.10.1', 'no-such-miner!', MAC1],
+      targets: [MAC1, MAC2, MAC3, MAC4, MAC5, '127.0.10.6', 'addr:127.0.10.1', 'no-such-miner!', MAC1, NEW],
       newPassword: NEW,
     });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
@@ -259,10 +259,14 @@ describe('credentials.changePassword', () => {
     expect(by[MAC5]).toMatchObject({ status: 'failed', code: 'FirmwareError' });
     expect(by['127.0.10.6']).toMatchObject({ status: 'changed', scope: 'range:127.0.10.6/32' });
     expect(by['no-such-miner!']).toMatchObject({ status: 'not-found' });
+    // The new password pasted as a target (it looks like a host name) is neither dialled nor echoed.
+    expect(by['[withheld]']).toMatchObject({ status: 'not-found', address: null });
+    expect(farm.dialled).not.toContain(NEW);
+    expect(farm.dialled).toContain('127.0.10.6');
     // Duplicates of one miner are changed once.
     expect(r.value.results.filter((x) => x.address === '127.0.10.1')).toHaveLength(1);
     expect(r.value.changed).toBe(2);
-    expect(r.value.failed).toBe(5);
+    expect(r.value.failed).toBe(6);
 
     expect(farm.miners['127.0.10.1']!.password).toBe(NEW);
     expect(farm.miners['127.0.10.2']!.password).toBe('something-else');
