@@ -64,6 +64,10 @@ interface MinerEntry {
   firmware: string | null;
   lastSeenAt: number | null;
   lastSeenStored: number | null;
+  /** Model and firmware as last seen in a snapshot (undefined = not seen since start). */
+  snapModel?: string | null;
+  snapFwName?: string | null;
+  snapFwVersion?: string | null;
 }
 
 /** The latest state of one miner, for the fleet-wide series. */
@@ -263,11 +267,21 @@ export function openStore(opts: StoreOptions): Store {
     }
     const snap = r.snapshot;
     if (!snap) return;
-    const fw = firmwareOf(snap);
-    if ((snap.model !== null && snap.model !== e.model) || (fw !== null && fw !== e.firmware)) {
-      e.model = snap.model ?? e.model;
-      e.firmware = fw ?? e.firmware;
-      s.setModel.run(e.model, e.firmware, e.key);
+    // Cheap identity check first: building the firmware string for every miner every cycle is waste.
+    if (
+      snap.model !== e.snapModel ||
+      snap.firmware.name !== e.snapFwName ||
+      snap.firmware.version !== e.snapFwVersion
+    ) {
+      e.snapModel = snap.model;
+      e.snapFwName = snap.firmware.name;
+      e.snapFwVersion = snap.firmware.version;
+      const fw = firmwareOf(snap);
+      if ((snap.model !== null && snap.model !== e.model) || (fw !== null && fw !== e.firmware)) {
+        e.model = snap.model ?? e.model;
+        e.firmware = fw ?? e.firmware;
+        s.setModel.run(e.model, e.firmware, e.key);
+      }
     }
     if (e.lastSeenAt === null || r.at > e.lastSeenAt) e.lastSeenAt = r.at;
     if (e.lastSeenStored === null || r.at - e.lastSeenStored >= LAST_SEEN_PERSIST_MS) {
@@ -276,7 +290,7 @@ export function openStore(opts: StoreOptions): Store {
     }
   };
 
-  const writeTelemetry = (key: number, r: PollResult) => {
+  const writeTelemetry = (key: number, r: PollResult): FleetEntry => {
     const sec = Math.floor(r.at / 1000);
     const blk = Math.floor(sec / 60);
     const off = sec - blk * 60;
@@ -301,7 +315,17 @@ export function openStore(opts: StoreOptions): Store {
         null,
         null,
       );
-      return { t: r.at, online: false, failing: false, hr: 0, nom: 0, power: 0, chip: null, pcb: null };
+      return {
+        t: r.at,
+        gap: 0,
+        online: false,
+        failing: false,
+        hr: 0,
+        nom: 0,
+        power: 0,
+        chip: null,
+        pcb: null,
+      };
     }
     let fanMin: number | null = null;
     for (const f of snap.fans) if (f.rpm !== null && (fanMin === null || f.rpm < fanMin)) fanMin = f.rpm;
@@ -353,6 +377,7 @@ export function openStore(opts: StoreOptions): Store {
     }
     return {
       t: r.at,
+      gap: 0,
       online: true,
       failing: state === FAILURE_CODE,
       hr: hr ?? 0,
@@ -397,8 +422,8 @@ export function openStore(opts: StoreOptions): Store {
       touch(e, r);
       const sample = writeTelemetry(e.key, r);
       const prev = fleet.get(e.key);
-      const gap = prev && r.at > prev.t ? r.at - prev.t : (prev?.gap ?? 60_000);
-      fleet.set(e.key, { ...sample, gap });
+      sample.gap = prev && r.at > prev.t ? r.at - prev.t : (prev?.gap ?? 60_000);
+      fleet.set(e.key, sample);
       if (r.at > latest) latest = r.at;
     }
     if (results.length > 0) writeFleetSample(latest);
@@ -563,7 +588,7 @@ export function openStore(opts: StoreOptions): Store {
     },
 
     maintain(o) {
-      return maintainer.maintain(o?.maxRows ?? 10_000);
+      return maintainer.maintain(o?.maxRows ?? 10_000, o?.maxMs);
     },
 
     getSetting<T>(key: string): T | undefined {

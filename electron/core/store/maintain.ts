@@ -7,6 +7,7 @@
  * writes are INSERT OR REPLACE, so redoing a step is harmless. Raw data is never pruned before it was
  * rolled up, and 1m data never before it was rolled into 15m.
  */
+import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { MaintainResult, RetentionPolicy } from './types.js';
@@ -37,7 +38,7 @@ export interface Watermarks {
 }
 
 export interface Maintainer {
-  maintain(maxRows: number): MaintainResult;
+  maintain(maxRows: number, maxMs?: number): MaintainResult;
   watermarks(): Watermarks;
 }
 
@@ -226,11 +227,16 @@ export function createMaintainer(db: Db, clock: Clock, retention: () => Retentio
 
   return {
     watermarks,
-    maintain(maxRows) {
+    maintain(maxRows, maxMs) {
       let budget = Math.max(1, maxRows);
-      const result: MaintainResult = { rolledUp: 0, pruned: 0 };
+      const deadline = maxMs === undefined ? Infinity : performance.now() + maxMs;
+      const result: MaintainResult = { rolledUp: 0, pruned: 0, more: false };
       for (const step of [roll1mStep, roll15mStep, pruneStep]) {
-        while (budget > 0) {
+        for (;;) {
+          if (budget <= 0 || performance.now() >= deadline) {
+            result.more = true;
+            return result;
+          }
           const r = step(budget);
           if (!r) break;
           result.rolledUp += r.written;

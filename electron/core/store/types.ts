@@ -166,6 +166,15 @@ export interface MaintainResult {
   rolledUp: number;
   /** Rows deleted past retention. */
   pruned: number;
+  /** The call stopped at its budget with work left: call again soon (a backlog after downtime, or a budget too small for the fleet). */
+  more: boolean;
+}
+
+export interface MaintainOptions {
+  /** Upper bound on rows read, written or deleted by this call (default 10,000: a few ms to a few tens of ms). */
+  maxRows?: number;
+  /** Stop starting new steps after this many ms (each step is short; default: no time limit). */
+  maxMs?: number;
 }
 
 export interface Store {
@@ -187,7 +196,7 @@ export interface Store {
    * Incremental maintenance: roll raw into 1m and 1m into 15m for closed buckets, then delete a bounded
    * batch past retention. Call often; each step is its own short transaction. Returns work done.
    */
-  maintain(opts?: { maxRows?: number }): MaintainResult;
+  maintain(opts?: MaintainOptions): MaintainResult;
   getSetting<T>(key: string): T | undefined;
   setSetting(key: string, value: unknown): void;
   retention(): RetentionPolicy;

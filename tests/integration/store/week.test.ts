@@ -21,6 +21,7 @@ let path = '';
 let store: Store;
 const clock = manualClock(T0);
 let maxPrunedPerCall = 0;
+let caughtUp = false;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hashwatch-week-'));
@@ -38,12 +39,14 @@ beforeAll(() => {
     }
   }
   clock.set(END + MIN);
-  // Catch up: repeated small calls, never one big one.
+  // Catch up: repeated small calls, never one big one, until a call says nothing is left.
   for (let k = 0; k < 1000; k++) {
     const r = store.maintain({ maxRows: 400 });
     maxPrunedPerCall = Math.max(maxPrunedPerCall, r.pruned);
-    if (r.rolledUp === 0 && r.pruned === 0) break;
+    if (!r.more) break;
   }
+  const idle = store.maintain({ maxRows: 400 });
+  caughtUp = !idle.more && idle.rolledUp === 0 && idle.pruned === 0;
 }, 120_000);
 
 afterAll(() => {
@@ -87,6 +90,7 @@ describe('store over a simulated week', () => {
     expect(c.m15OldestMs).toBe(T0);
     expect(c.fleetRaw).toBeLessThanOrEqual(48 * 60 + 2);
     expect(c.events).toBe(7 * 144);
+    expect(caughtUp).toBe(true);
     expect(maxPrunedPerCall).toBeGreaterThan(0);
     expect(maxPrunedPerCall).toBeLessThanOrEqual(400 + 64);
   });
@@ -151,7 +155,7 @@ describe('store over a simulated week', () => {
     for (; calls < 5000; calls++) {
       const r = store.maintain({ maxRows: 1000 });
       expect(r.pruned).toBeLessThanOrEqual(1000 + 64);
-      if (r.pruned === 0 && r.rolledUp === 0) break;
+      if (!r.more) break;
     }
     expect(calls).toBeGreaterThan(5);
     const c = counts();

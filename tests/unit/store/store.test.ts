@@ -153,6 +153,23 @@ describe('store: history', () => {
     expect(fp.onlineCount).toBe(3);
   });
 
+  it('maintenance works through a backlog in bounded calls and says when it is done', () => {
+    const { store, clock } = open();
+    fill(store, 20, 30);
+    clock.set(T0 + 31 * MIN);
+    const calls: Array<{ rolledUp: number; more: boolean }> = [];
+    for (let k = 0; k < 100; k++) {
+      const r = store.maintain({ maxRows: 300 });
+      calls.push(r);
+      if (!r.more) break;
+    }
+    expect(calls.length).toBeGreaterThan(3);
+    expect(calls.at(-1)!.more).toBe(false);
+    // 30 minutes x 20 miners of 1m rollups + 2 quarters x 20 of 15m rollups, plus the fleet rows.
+    expect(calls.reduce((a, r) => a + r.rolledUp, 0)).toBe(30 * 21 + 2 * 21);
+    expect(store.maintain({ maxRows: 300 })).toEqual({ rolledUp: 0, pruned: 0, more: false });
+  });
+
   it('1m rollups hold avg/min/max and offline seconds of the minute', () => {
     const { store, clock } = open();
     const hr = [90, 100, 110, 120];
