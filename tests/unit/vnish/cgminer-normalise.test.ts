@@ -115,5 +115,5 @@ describe('normaliseCgminer', () => {
       }),
       { numRuns: 2000, seed: 4246 },
     );
-  });
+  }, 60_000);
 });
