@@ -50,7 +50,7 @@ function Brand() {
       <span className="brand-mark" aria-hidden="true" />
       <span className="brand-name">Hashwatch</span>
       <span className="brand-meta">
-        <span className="brand-version muted" data-testid="app-version">
+        <span className="brand-version muted" data-testid="app-version" data-version={version ?? ''}>
           {version === null ? '' : `v${version}`}
         </span>
         {demo ? <span className="badge tone-info">demo farm</span> : null}

@@ -8,24 +8,26 @@ import { App } from './app.js';
 import { connectApp } from './api/connect.js';
 import { createAppStore } from './store/create-store.js';
 import { StoreProvider } from './store/store-context.js';
+import { persistUiPrefs } from './store/ui-prefs.js';
 import { startHashRouter } from './router.js';
 import './styles.css';
 
-function sessionStorageOrNull(): Storage | null {
+function storageOrNull(kind: 'sessionStorage' | 'localStorage'): Storage | null {
   try {
-    return window.sessionStorage;
+    return window[kind];
   } catch {
     return null;
   }
 }
 
 const store = createAppStore();
+persistUiPrefs(store, storageOrNull('localStorage'));
 connectApp(
   {
     bridge: window.hashwatch,
     location: window.location,
     history: window.history,
-    storage: sessionStorageOrNull(),
+    storage: storageOrNull('sessionStorage'),
     createSocket: (url) => new WebSocket(url),
   },
   store,

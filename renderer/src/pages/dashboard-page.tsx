@@ -49,6 +49,8 @@ export function DashboardPage() {
     store.getState().setPage('miners');
   };
   const c = k.counts;
+  // Before the inventory has loaded, zeros would be a claim; show dashes instead.
+  const v = (text: string) => (loaded ? text : '\u2014');
 
   return (
     <div className="page" data-testid="page-dashboard">
@@ -62,50 +64,50 @@ export function DashboardPage() {
       <section aria-label="Fleet figures" className="kpi-grid">
         <Kpi
           label="Hashrate"
-          value={formatFleetHashrate(k.hashrateThs)}
+          value={v(formatFleetHashrate(k.hashrateThs))}
           sub={`${percent(k.hashrateThs, k.nominalLiveThs)} of ${formatFleetHashrate(k.nominalLiveThs)} nominal (live miners)`}
           testId="kpi-hashrate"
         />
         <Kpi
           label="Installed capacity"
-          value={formatFleetHashrate(k.nominalThs)}
+          value={v(formatFleetHashrate(k.nominalThs))}
           sub="nominal, all known miners"
         />
         <Kpi
           label="Power"
-          value={formatFleetPower(k.powerW)}
+          value={v(formatFleetPower(k.powerW))}
           sub="reported by live miners"
           testId="kpi-power"
         />
         <Kpi
           label="Efficiency"
-          value={k.efficiencyJth === null ? '\u2014' : `${formatJth(k.efficiencyJth)} J/TH`}
+          value={v(k.efficiencyJth === null ? '\u2014' : `${formatJth(k.efficiencyJth)} J/TH`)}
           sub="fleet power / hashrate"
         />
         <Kpi
           label="Online"
-          value={formatNumber(c.live)}
+          value={v(formatNumber(c.live))}
           sub={`of ${formatNumber(c.total)} · ${percent(c.live, c.total)}`}
           tone="ok"
           testId="kpi-online"
         />
         <Kpi
           label="Offline"
-          value={formatNumber(c.offline + c.never)}
+          value={v(formatNumber(c.offline + c.never))}
           sub={c.never ? `${formatNumber(c.never)} never seen` : 'not answering'}
           tone={c.offline + c.never ? 'bad' : undefined}
           testId="kpi-offline"
         />
         <Kpi
           label="Failing"
-          value={formatNumber(c.failing)}
+          value={v(formatNumber(c.failing))}
           sub="failure state or failed board"
           tone={c.failing ? 'bad' : undefined}
           testId="kpi-failing"
         />
         <Kpi
           label="Stale data"
-          value={formatNumber(c.stale)}
+          value={v(formatNumber(c.stale))}
           sub="last figures too old to trust"
           tone={c.stale ? 'warn' : undefined}
         />

@@ -38,7 +38,11 @@ export function MinerDrawer() {
       if (e.key === 'Escape') store.getState().selectMiner(null);
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      // Back to the row the technician came from, when it is still on screen.
+      document.querySelector<HTMLElement>(`tr[data-miner-id="${CSS.escape(selectedId)}"]`)?.focus();
+    };
   }, [selectedId, store]);
 
   if (selectedId === null) return null;

@@ -101,6 +101,7 @@ export function MinersPage() {
             selectedId={selectedId}
             onSort={onSort}
             onOpen={onOpen}
+            resetKey={`${filter}\n${stateFilter}\n${sort.key}\n${sort.dir}`}
           />
         )}
         {loaded && total > 0 && rows.length === 0 ? (

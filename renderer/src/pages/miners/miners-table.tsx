@@ -20,13 +20,71 @@ export interface MinersTableProps {
   selectedId: string | null;
   onSort(key: MinerColumnKey): void;
   onOpen(id: string): void;
+  /** Changes when the sort or the filters change: the view then returns to the top. */
+  resetKey: string;
 }
 
-export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen }: MinersTableProps) {
+const HEADER_PX = 31;
+
+export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen, resetKey }: MinersTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTopPx, setScrollTopPx] = useState(0);
   const [viewportPx, setViewportPx] = useState(800);
   const frame = useRef<number | null>(null);
+  /** Row index to focus after the next render (keyboard navigation may need rows rendered first). */
+  const pendingFocus = useRef<number | null>(null);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (el && el.scrollTop !== 0) {
+      el.scrollTop = 0;
+      setScrollTopPx(0);
+    }
+  }, [resetKey]);
+
+  useLayoutEffect(() => {
+    const idx = pendingFocus.current;
+    if (idx === null) return;
+    const row = scrollRef.current?.querySelector<HTMLElement>(`tr[aria-rowindex="${idx + 2}"]`);
+    if (row) {
+      pendingFocus.current = null;
+      row.focus({ preventScroll: true });
+    }
+  });
+
+  /** Arrow keys, Page Up/Down, Home and End move between rows, scrolling the window along. */
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTableSectionElement>) => {
+    const el = scrollRef.current;
+    const from = (e.target as HTMLElement).closest('tr')?.getAttribute('aria-rowindex');
+    if (!el || !from || rows.length === 0) return;
+    const cur = Number(from) - 2;
+    const page = Math.max(1, Math.floor((el.clientHeight - HEADER_PX) / ROW_HEIGHT_PX) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: cur + 1,
+      ArrowUp: cur - 1,
+      PageDown: cur + page,
+      PageUp: cur - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const target = moves[e.key];
+    if (target === undefined) return;
+    e.preventDefault();
+    const next = Math.min(rows.length - 1, Math.max(0, target));
+    const top = next * ROW_HEIGHT_PX;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT_PX + HEADER_PX > el.scrollTop + el.clientHeight) {
+      el.scrollTop = top + ROW_HEIGHT_PX + HEADER_PX - el.clientHeight;
+    }
+    pendingFocus.current = next;
+    setScrollTopPx(el.scrollTop);
+    // Rows already rendered take focus at once; others after the render the scroll causes.
+    const row = el.querySelector<HTMLElement>(`tr[aria-rowindex="${next + 2}"]`);
+    if (row) {
+      pendingFocus.current = null;
+      row.focus({ preventScroll: true });
+    }
+  };
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -66,7 +124,9 @@ export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen }: Min
   return (
     <div className="table-scroll" ref={scrollRef} onScroll={onScroll}>
       <table className="table miners" data-testid="miners-table" aria-rowcount={rows.length + 1}>
-        <caption className="sr-only">Miners, {sortCaption(sort)}. Select a row for details.</caption>
+        <caption className="sr-only">
+          Miners, {sortCaption(sort)}. Arrow keys move between rows; Enter opens a miner’s details.
+        </caption>
         <colgroup>
           {MINER_COLUMNS.map((c) => (
             <col key={c.key} style={{ width: c.widthPx }} />
@@ -100,7 +160,7 @@ export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen }: Min
             })}
           </tr>
         </thead>
-        <tbody>
+        <tbody onKeyDown={onKeyDown}>
           {win.padTopPx > 0 ? (
             <tr className="spacer" aria-hidden="true" style={{ height: win.padTopPx }}>
               <td colSpan={colSpan} />
