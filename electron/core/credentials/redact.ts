@@ -11,7 +11,10 @@ export function safeMessage(
   fallback: string,
 ): string {
   for (const s of secrets) {
-    if (typeof s === 'string' && s.length > 0 && text.includes(s)) return fallback;
+    if (typeof s !== 'string' || s.length === 0) continue;
+    // Also the forms a secret takes inside a quoted JSON body or a URL.
+    const forms = [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)];
+    if (forms.some((f) => text.includes(f))) return fallback;
   }
   return text;
 }

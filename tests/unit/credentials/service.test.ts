@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type HashwatchApi } from '../../../shared/contract.js';
 import type { MinerRecord } from '../../../shared/miner.js';
@@ -339,5 +340,62 @@ describe('credentials.changePassword', () => {
     const api = createClient(createInProcessTransport(core.dispatch, core.bus));
     const r = await api.call('credentials.changePassword', { targets: ['127.0.0.2'], newPassword: NEW });
     expect(r).toMatchObject({ ok: false, error: { code: 'Unavailable' } });
+  });
+});
+
+/** Every string inside a JSON value (keys included). */
+function stringLeaves(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.flatMap(stringLeaves);
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [k, ...stringLeaves(x)]);
+  return [];
+}
+
+describe('no password on the wire (property)', () => {
+  const pw = fc
+    .string({ minLength: 6, maxLength: 100 })
+    .filter((s) =>
+      [...s].every((c) => c.charCodeAt(0) >= 0x20 && !(c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)),
+    )
+    .map((s) => `Pw!${s}`.slice(0, 128));
+  const badPw = fc.oneof(
+    fc.string({ minLength: 129, maxLength: 400 }).map((s) => `Pw!${s}`),
+    fc
+      .tuple(fc.string({ minLength: 6, maxLength: 40 }), fc.integer({ min: 0, max: 0x1f }))
+      .map(([s, c]) => `Pw!${s}${String.fromCharCode(c)}`),
+  );
+
+  it('set, list, test and change never return a password, valid or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(pw, pw, badPw, async (stored, next, bad) => {
+        fc.pre(!stored.includes(next) && !next.includes(stored));
+        const farm = fakeFarm({
+          '127.0.40.1': { mac: MAC1, password: stored },
+          '127.0.40.2': { mac: MAC2, password: stored, failsChange: true },
+        });
+        const h = await harness(createMemoryCredentialStore(), farm.clientFor, [
+          record(MAC1, '127.0.40.1', MAC1),
+          record(MAC2, '127.0.40.2', MAC2),
+        ]);
+        await h.raw('credentials.set', { scope: 'farm', password: stored });
+        await h.raw('credentials.set', { scope: 'farm', password: bad });
+        await h.raw('credentials.set', { scope: bad, password: stored });
+        await h.raw('credentials.list', {});
+        await h.raw('credentials.test', { minerId: MAC1 });
+        await h.raw('credentials.changePassword', { targets: [MAC1, MAC2, next], newPassword: next });
+        await h.raw('credentials.changePassword', { targets: [MAC1], current: bad, newPassword: next });
+        await h.raw('credentials.changePassword', { targets: [MAC1], current: next, newPassword: bad });
+        // Every string in every answer, decoded, against the secret as typed and as quoted in JSON text.
+        const strings = h.wire.flatMap((w) => stringLeaves(JSON.parse(w)));
+        for (const secret of [stored, next, bad]) {
+          const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+          expect(strings.filter((x) => forms.some((f) => x.includes(f)))).toEqual([]);
+        }
+        expect(farm.miners['127.0.40.1']!.password).toBe(next);
+        await h.core.close();
+        open = open.filter((c) => c !== h.core);
+      }),
+      { numRuns: 40, examples: [['Pw!quote"back\\slash', 'Pw!new"one\\', 'Pw!bad\u0001']] },
+    );
   });
 });
