@@ -190,19 +190,31 @@ export function sortMiners(
   sort: MinerSort,
   ctx: FreshnessContext,
 ): MinerRecord[] {
-  const keyed = records.map((r) => ({ r, v: sortValue(r, sort.key, ctx), a: addressSortKey(r.address) }));
+  // Unknowns are split off first so the hot comparator only sees values of one kind.
+  const known: Array<{ r: MinerRecord; v: string | number; a: string }> = [];
+  const unknown: Array<{ r: MinerRecord; v: null; a: string }> = [];
+  for (const r of records) {
+    const v = sortValue(r, sort.key, ctx);
+    const a = addressSortKey(r.address);
+    if (v === null) unknown.push({ r, v, a });
+    else known.push({ r, v, a });
+  }
   const sign = sort.dir === 'asc' ? 1 : -1;
-  keyed.sort((x, y) => {
-    if (x.v === null || y.v === null) {
-      if (x.v === null && y.v !== null) return 1;
-      if (y.v === null && x.v !== null) return -1;
-    } else if (x.v !== y.v) {
+  const tie = (x: { r: MinerRecord; a: string }, y: { r: MinerRecord; a: string }) =>
+    x.a < y.a ? -1 : x.a > y.a ? 1 : x.r.id < y.r.id ? -1 : x.r.id > y.r.id ? 1 : 0;
+  known.sort((x, y) => {
+    if (x.v !== y.v) {
       if (typeof x.v === 'number' && typeof y.v === 'number') return (x.v - y.v) * sign;
       return String(x.v) < String(y.v) ? -sign : sign;
     }
-    return x.a < y.a ? -1 : x.a > y.a ? 1 : x.r.id < y.r.id ? -1 : x.r.id > y.r.id ? 1 : 0;
+    return tie(x, y);
   });
-  return keyed.map((k) => k.r);
+  unknown.sort(tie);
+  const out = new Array<MinerRecord>(records.length);
+  let i = 0;
+  for (const k of known) out[i++] = k.r;
+  for (const k of unknown) out[i++] = k.r;
+  return out;
 }
 
 // Records are replaced (never mutated) when they change, so a cache keyed by the object stays valid.
