@@ -103,6 +103,8 @@ export interface SnapshotOpts extends CallOpts {
 export interface ProbeResult {
   status: number;
   contentType: string | null;
+  /** Lower-case header names (e.g. `www-authenticate`, `server`): other firmwares name themselves there. */
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -731,7 +733,7 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
         maxBodyBytes: PROBE_CAP,
         closeAfter: true,
       });
-      return { status: res.status, contentType: res.contentType, body: res.text };
+      return { status: res.status, contentType: res.contentType, headers: res.headers, body: res.text };
     },
     cgminer(host, command, co) {
       return cgminerCommand(host, command, {

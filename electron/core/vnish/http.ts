@@ -41,6 +41,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   contentType: string | null;
+  /** Response headers, lower-case names, first value of repeated ones. */
+  headers: Record<string, string>;
   text: string;
   truncated: boolean;
 }
@@ -165,22 +167,29 @@ export function createTransport(opts: TransportOptions): Transport {
     const onAbort = () => ctl.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...req.headers };
+      const reqHeaders: Record<string, string> = {
+        accept: 'application/json, text/plain, */*',
+        ...req.headers,
+      };
       let body: string | undefined;
       if (req.json !== undefined) {
         body = JSON.stringify(req.json);
-        headers['content-type'] = 'application/json';
+        reqHeaders['content-type'] = 'application/json';
       }
       const res = await request(`${originOf(req.address)}${req.path}`, {
         method: req.method,
-        headers,
+        headers: reqHeaders,
         body,
         signal: ctl.signal,
         dispatcher: agentFor(connectTimeoutMs),
         reset: req.closeAfter === true,
       });
-      const ct = res.headers['content-type'];
-      const contentType = Array.isArray(ct) ? (ct[0] ?? null) : (ct ?? null);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        const first = Array.isArray(v) ? v[0] : v;
+        if (typeof first === 'string') headers[k.toLowerCase()] = first;
+      }
+      const contentType = headers['content-type'] ?? null;
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
@@ -212,7 +221,7 @@ export function createTransport(opts: TransportOptions): Transport {
       }
       let buf = Buffer.concat(chunks);
       if (buf.length > req.maxBodyBytes) buf = buf.subarray(0, req.maxBodyBytes);
-      return { status: res.statusCode, contentType, text: buf.toString('utf8'), truncated };
+      return { status: res.statusCode, contentType, headers, text: buf.toString('utf8'), truncated };
     } catch (e) {
       if (e instanceof HashwatchError) throw e;
       if (timedOut) {

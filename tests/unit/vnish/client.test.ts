@@ -399,6 +399,7 @@ describe('generations and odd answers', () => {
     const p = await c.probeHttp(m.address, '/');
     expect(p.status).toBe(200);
     expect(p.contentType).toBe('text/html');
+    expect(p.headers['content-type']).toBe('text/html');
     expect(p.body).toContain('AnthillOS');
     expect((await c.probeHttp(m.address, '/big')).body.length).toBe(64 * 1024);
   });
