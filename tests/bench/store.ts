@@ -73,14 +73,21 @@ function growth(miners: number, hours: number) {
   const clock = manualClock(T0);
   const store = openStore({ path, clock });
   const interval = 10_000;
+  let rollupCpuUs = 0;
   const t = performance.now();
   for (let at = T0; at < T0 + hours * 3_600_000; at += interval) {
     clock.set(at);
     store.writeCycle(cycle(miners, at));
-    if (at % 60_000 === 0) store.maintain({ maxRows: 20_000 });
+    if (at % 60_000 === 0) {
+      const c = process.cpuUsage();
+      store.maintain({ maxRows: 20_000 });
+      const d = process.cpuUsage(c);
+      rollupCpuUs += d.user + d.system;
+    }
   }
+  const polls = miners * ((hours * 3_600_000) / interval);
   clock.set(T0 + hours * 3_600_000 + 60_000);
-  while (store.maintain({ maxRows: 50_000 }).rolledUp > 0);
+  while (store.maintain({ maxRows: 50_000 }).more);
   const elapsed = performance.now() - t;
   store.close();
 
@@ -111,6 +118,28 @@ function growth(miners: number, hours: number) {
     `steady state with default retention (raw 48 h, 1m 30 d, 15m 730 d): ` +
       `${fmt(steady(1) / 1024 / 1024, 2)} MiB per miner; 1,000 miners ${fmt(steady(1000) / 1024 ** 3, 2)} GiB; ` +
       `10,000 miners ${fmt(steady(10_000) / 1024 ** 3, 1)} GiB (at 10 s polls)`,
+  );
+  // Pruning cost: a copy of the day's database with raw retention cut to a quarter of the day.
+  const prunePath = join(dir, 'prune.db');
+  const copy = new Database(path);
+  copy.exec(`VACUUM INTO '${prunePath}'`);
+  copy.close();
+  const pruner = openStore({ path: prunePath, clock, retention: { rawHours: hours / 4 } });
+  let pruned = 0;
+  const c = process.cpuUsage();
+  for (;;) {
+    const r = pruner.maintain({ maxRows: 10_000 });
+    pruned += r.pruned;
+    if (!r.more) break;
+  }
+  const d = process.cpuUsage(c);
+  pruner.close();
+  const pruneUsPerRow = (d.user + d.system) / pruned;
+  const rollupUsPerPoll = rollupCpuUs / polls;
+  console.log(
+    `maintenance CPU: rollups ${fmt(rollupUsPerPoll, 2)} us per miner-poll; pruning ${fmt(pruneUsPerRow, 2)} us per row ` +
+      `(${fmt(pruned, 0)} rows); steady state at 3 chains ~${fmt(rollupUsPerPoll + 4 * pruneUsPerRow, 2)} us per miner-poll ` +
+      `= ${fmt(((rollupUsPerPoll + 4 * pruneUsPerRow) * 2000) / 1000, 1)} ms CPU per second at 10,000 miners every 5 s`,
   );
   return path;
 }

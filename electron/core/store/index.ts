@@ -23,13 +23,13 @@ import {
   TEMP_SCALE,
   toInt,
 } from './codec.js';
-import { createHistoryReader, CSV_SLICE_MS } from './history.js';
+import { createHistoryReader, CSV_SLICE_MS, downsample } from './history.js';
 import { createMaintainer } from './maintain.js';
 import { openDatabase } from './open.js';
 import { csvHeader, csvLine } from './csv.js';
 import type {
+  CsvQuery,
   HistoryPoint,
-  HistoryQuery,
   MinerUpsert,
   PollResult,
   RetentionPolicy,
@@ -438,6 +438,14 @@ export function openStore(opts: StoreOptions): Store {
   const store: Store = {
     writeCycle(results) {
       if (results.length === 0) return;
+      for (const r of results) {
+        if (!Number.isFinite(r.at) || r.at < 0 || typeof r.id !== 'string' || r.id === '') {
+          throw new HashwatchError(
+            'ValidationError',
+            `Poll result for ${String(r.id)} has no valid id or time.`,
+          );
+        }
+      }
       try {
         writeCycleTx(results);
       } catch (e) {
@@ -562,27 +570,33 @@ export function openStore(opts: StoreOptions): Store {
       return reader.series(q, q.minerId === undefined ? null : minerKey(q.minerId));
     },
 
-    exportCsv(q: HistoryQuery, write) {
+    exportCsv(q: CsvQuery, write) {
       const key = q.minerId === undefined ? null : minerKey(q.minerId);
-      const minerLabel = q.minerId ?? 'fleet';
-      if (q.maxPoints) {
-        // Downsampling needs the whole series; it is bounded by maxPoints anyway.
-        const series = reader.series(q, key);
-        write(csvHeader());
-        writeLines(series.points, minerLabel, series.resolution, write);
-        return;
-      }
-      const resolution = reader.pick(q);
       if (!Number.isFinite(q.from) || !Number.isFinite(q.to) || q.from > q.to) {
         throw new HashwatchError('ValidationError', 'Export range needs finite from <= to (ms).');
       }
+      const resolution = reader.pick(q);
+      // Every stored miner's own series (fleet-wide export for spreadsheets), or one series.
+      const series: Array<{ key: number | null; label: string }> =
+        key === null && q.perMiner
+          ? [...byKey.values()].sort((a, b) => a.key - b.key).map((e) => ({ key: e.key, label: e.id }))
+          : [{ key, label: q.minerId ?? 'fleet' }];
       write(csvHeader());
+      if (q.maxPoints) {
+        // Downsampling needs a whole series; it is bounded by maxPoints anyway.
+        for (const one of series) {
+          const points = downsample(reader.read(one.key, resolution, q.from, q.to), q.maxPoints);
+          writeLines(points, one.label, resolution, write);
+        }
+        return;
+      }
       // Slice the range so memory stays bounded however long it is; slices align to buckets.
       const slice = CSV_SLICE_MS[resolution];
       let from = q.from;
       while (from <= q.to) {
         const end = Math.min(q.to, Math.floor(from / slice) * slice + slice - 1);
-        writeLines(reader.read(key, resolution, from, end), minerLabel, resolution, write);
+        for (const one of series)
+          writeLines(reader.read(one.key, resolution, from, end), one.label, resolution, write);
         from = end + 1;
       }
     },

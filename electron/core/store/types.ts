@@ -114,6 +114,12 @@ export interface HistoryQuery {
   maxPoints?: number;
 }
 
+/** A CSV export: a history query, optionally every miner's own series instead of the fleet totals. */
+export interface CsvQuery extends HistoryQuery {
+  /** With no minerId: one series per stored miner (lines grouped by time slice, then miner). */
+  perMiner?: boolean;
+}
+
 /** avg/min/max of one quantity over a bucket (all three equal for a raw point). */
 export interface Stat {
   avg: number | null;
@@ -191,7 +197,7 @@ export interface Store {
   /** Chart-ready history of one miner or the whole fleet. */
   history(q: HistoryQuery): HistorySeries;
   /** The same series as CSV, streamed in chunks: a header row, then one line per point, ISO times. */
-  exportCsv(q: HistoryQuery, write: (chunk: string) => void): void;
+  exportCsv(q: CsvQuery, write: (chunk: string) => void): void;
   /**
    * Incremental maintenance: roll raw into 1m and 1m into 15m for closed buckets, then delete a bounded
    * batch past retention. Call often; each step is its own short transaction. Returns work done.

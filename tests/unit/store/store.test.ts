@@ -225,9 +225,13 @@ describe('store: history', () => {
     expect(small.points.reduce((a, p) => a + p.samples, 0)).toBe(60);
   });
 
-  it('rejects an inverted range', () => {
+  it('rejects an inverted range, and a poll result without a valid time (before writing anything)', () => {
     const { store } = open();
     expect(() => store.history({ from: T0 + 1, to: T0 })).toThrow(/from <= to/);
+    expect(() => store.writeCycle([okResult(1, T0), { ...okResult(2, T0), at: Number.NaN }])).toThrow(
+      HashwatchError,
+    );
+    expect(store.listMiners()).toEqual([]);
   });
 });
 
@@ -249,6 +253,12 @@ describe('store: CSV export', () => {
     expect(cells[0]).toBe(new Date(T0).toISOString());
     expect(cells[1]).toBe(macOf(1));
     expect(Number(cells[header.indexOf('hashrate_ths_avg')])).toBe(valuesAt(1, T0).hashrateThs);
+
+    const per: string[] = [];
+    store.exportCsv({ from: T0, to: T0 + 3 * MIN - 1, resolution: '1m', perMiner: true }, (c) => per.push(c));
+    const perLines = per.join('').trimEnd().split('\n').slice(1);
+    expect(perLines).toHaveLength(2 * 3);
+    expect(new Set(perLines.map((l) => l.split(',')[1]))).toEqual(new Set([macOf(0), macOf(1)]));
 
     const raw: string[] = [];
     store.exportCsv({ from: T0, to: T0 + 3 * MIN - 1, resolution: 'raw' }, (c) => raw.push(c));
