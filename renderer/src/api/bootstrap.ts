@@ -7,7 +7,6 @@
  * full inventory is loaded again, because ticks sent while the socket was down are lost.
  */
 import type { HashwatchApi } from '../../../shared/contract.js';
-import type { Result } from '../../../shared/errors.js';
 import type { AppStore } from '../store/create-store.js';
 import type { ProbeVerdict, SocketObserver } from './select-api.js';
 
@@ -37,6 +36,8 @@ export function startSync(api: HashwatchApi, store: AppStore, deps: BootstrapDep
   const s = () => store.getState();
   let stopped = false;
 
+  // Each pushed event is applied here, outside React. Later areas add theirs beside this one
+  // (e.g. `discovery.progress` into a discovery slice).
   const offTick = api.on('fleet.tick', (tick) => {
     if (stopped) return;
     s().noteServerTime(tick.at, deps.now());
@@ -71,18 +72,13 @@ export function startSync(api: HashwatchApi, store: AppStore, deps: BootstrapDep
 }
 
 /**
- * Stale threshold = two poll intervals plus grace, read from `fleet.settings.get`. The call is made
- * untyped on purpose: the method arrives with the polling work, and until the core offers it the call
- * answers `UnknownMethod` and the default threshold stands. (Checking the contract's method list
- * instead would pull zod's runtime into the renderer bundle.)
+ * Stale threshold = two poll intervals plus grace, from the core's polling settings: a farm polled
+ * every 60 s must not see every miner flicker to stale after 25 s.
  */
 async function syncStaleThreshold(api: HashwatchApi, store: AppStore): Promise<void> {
-  const call = api.call as unknown as (m: string, input: unknown) => Promise<Result<unknown>>;
-  const r = await call('fleet.settings.get', {});
-  if (!r.ok || typeof r.value !== 'object' || r.value === null) return;
-  const interval = (r.value as { pollIntervalS?: unknown }).pollIntervalS;
-  if (typeof interval === 'number' && interval > 0)
-    store.getState().setStaleAfterMs(interval * 2_000 + 5_000);
+  const r = await api.call('fleet.settings.get', {});
+  if (r.ok && r.value.pollIntervalS > 0)
+    store.getState().setStaleAfterMs(r.value.pollIntervalS * 2_000 + 5_000);
 }
 
 /**

@@ -19,10 +19,19 @@ const info: AppInfo = {
   keychain: { available: false, backend: 'keytar', message: 'Unlock the keyring' },
 };
 
-function answers(fleet = [miner(1), miner(2)]) {
+function answers(fleet = [miner(1), miner(2)], pollIntervalS?: number) {
   return (method: string) => {
     if (method === 'app.info') return { ok: true, value: info };
     if (method === 'miners.list') return { ok: true, value: { miners: fleet } };
+    if (method === 'fleet.settings.get' && pollIntervalS !== undefined) {
+      return {
+        ok: true,
+        value: {
+          pollIntervalS,
+          alerts: { hashrateMinShare: 0.8, chipTempMaxC: 90, boardTempMaxC: 80, poolRejectMaxShare: 0.05 },
+        },
+      };
+    }
     return { ok: false, error: { code: 'UnknownMethod', message: `Unknown method: ${method}` } };
   };
 }
@@ -67,6 +76,18 @@ describe('connecting over the WebSocket', () => {
 
     env.sockets[0]!.push('fleet.tick', { at: iso(T0 + 5000), changed: [miner(3)], removed: [miner(1).id] });
     expect([...store.getState().minersById.keys()].sort()).toEqual([miner(2).id, miner(3).id].sort());
+    conn.stop();
+  });
+
+  it('derives the stale threshold from the core’s poll interval (two polls plus grace)', async () => {
+    const store = createAppStore({ nowMs: T0 });
+    const env = fakeEnv('http://127.0.0.1:9/?token=tok', answers(undefined, 60));
+    const conn = connectApp(env, store, deps(200));
+    const before = store.getState().staleAfterMs;
+    env.sockets[0]!.open();
+    await settle();
+    expect(before).toBe(25_000);
+    expect(store.getState().staleAfterMs).toBe(125_000);
     conn.stop();
   });
 
