@@ -32,8 +32,7 @@ const targets = [
     entryPoints: ['electron/cli/hashwatch.ts'],
     outfile: 'dist/cli/hashwatch.js',
     format: 'esm',
-    packages: 'external',
-    banner: { js: '#!/usr/bin/env node' },
+    packages: 'external', // the entry's own #! line is kept by esbuild
   },
 ];
 

@@ -13,8 +13,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
   scan: {
-    summary: 'find miners by subnet scan and mDNS (targets: CIDR, ranges, host[:port], @file; --mdns, --json)',
+    summary:
+      'find miners by subnet scan and mDNS (targets: CIDR, ranges, host[:port], @file; --mdns, --json)',
     load: async () => (await import('./commands/scan.js')).scanCommand,
+  },
+  sim: {
+    summary:
+      'run a simulated vnish farm (--miners N, --scenario FILE, --seed N, --speed X, --bind ips|ports, --mdns)',
+    load: async () => (await import('../sim/cli.js')).runSimCli,
   },
   status: {
     summary: 'read and print one snapshot per miner (host[:port]...; --json, --password-stdin)',

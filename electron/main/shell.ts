@@ -2,10 +2,13 @@
  * The Electron shell: single instance, one hardened window, the app menu, and the IPC adapter over
  * the core. Electron is passed in (not imported) so unit tests can run the shell against a fake.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type * as ElectronNs from 'electron';
 import type { BrowserWindow as BrowserWindowType, WebPreferences } from 'electron';
 import { createCore, type Core } from '../core/index.js';
+import { createMemoryCredentialStore } from '../core/credentials/store.js';
+import { startDemoFarm, type DemoFarm } from '../sim/demo.js';
 import { registerIpc } from './ipc.js';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './protocol.js';
 
@@ -46,7 +49,11 @@ export interface Shell {
 
 export function startShell(electron: ElectronApi, opts: ShellOptions): Shell {
   const { app, BrowserWindow, ipcMain, Menu, protocol, session } = electron;
-  const state: { core: Core | null; win: BrowserWindowType | null } = { core: null, win: null };
+  const state: { core: Core | null; win: BrowserWindowType | null; demo: DemoFarm | null } = {
+    core: null,
+    win: null,
+    demo: null,
+  };
   const argv = opts.argv ?? process.argv;
   const demo = argv.includes('--demo');
 
@@ -109,7 +116,10 @@ export function startShell(electron: ElectronApi, opts: ShellOptions): Shell {
     if (closing || !state.core) return;
     closing = true;
     event.preventDefault();
-    void state.core.close().finally(() => app.quit());
+    void state.core
+      .close()
+      .then(() => state.demo?.close())
+      .finally(() => app.quit());
   });
 
   void app.whenReady().then(async () => {
@@ -118,13 +128,21 @@ export function startShell(electron: ElectronApi, opts: ShellOptions): Shell {
     ses.setPermissionCheckHandler(() => false);
     protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(opts.distDir, 'renderer')));
 
+    const dataDir = app.getPath('userData');
+    fs.mkdirSync(dataDir, { recursive: true });
+    // Demo mode (electron/main may start the simulator only for this): an embedded farm, its password in
+    // memory rather than the keychain, and a database of its own.
+    state.demo = demo ? await startDemoFarm() : null;
     const core = await (opts.createCore ?? createCore)({
-      dataDir: app.getPath('userData'),
+      dataDir,
       version: app.getVersion(),
       host: 'electron',
       demo,
+      fleet: demo ? { storePath: path.join(dataDir, 'demo.db') } : {},
+      ...(state.demo ? { credentialStore: createMemoryCredentialStore({ farm: state.demo.password }) } : {}),
     });
     state.core = core;
+    if (state.demo) core.discovery.start(state.demo.targets);
     registerIpc({ ipcMain, dispatch: core.dispatch, bus: core.bus, window: () => state.win });
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenu(electron)));
     createWindow();

@@ -3,7 +3,9 @@
  * scenario (about 100 miners of mixed models and firmware, a few faults developing over the first
  * minutes) in real time on 127.0.0.1, one port per miner.
  */
-import { demoScenarioPath, startFarm, type Farm } from './index.js';
+import { startFarm, type Farm, type ScenarioSpec } from './index.js';
+// Imported, not read from disk, so the scenario travels inside the bundles (dist/cli, dist/main).
+import demoScenario from './scenarios/demo.json' with { type: 'json' };
 
 export interface DemoFarm {
   farm: Farm;
@@ -16,7 +18,7 @@ export interface DemoFarm {
 }
 
 export async function startDemoFarm(opts: { seed?: number } = {}): Promise<DemoFarm> {
-  const farm = await startFarm({ scenario: demoScenarioPath(), bind: 'ports', ...opts });
+  const farm = await startFarm({ scenario: demoScenario as ScenarioSpec, bind: 'ports', ...opts });
   const passwords = new Set(farm.miners.map((m) => m.password));
   if (passwords.size !== 1) throw new Error('the demo scenario must give every miner the same password');
   return {

@@ -8,7 +8,10 @@ import { createCore } from '../../core/index.js';
 import { generateTokens } from '../../core/host/auth.js';
 import { isLoopbackHost, startHost } from '../../core/host/server.js';
 import { locateRendererDir } from '../../core/host/locate.js';
+import { createMetrics } from '../../core/host/metrics.js';
 import { defaultDataDir } from '../../core/paths.js';
+import { createMemoryCredentialStore } from '../../core/credentials/store.js';
+import { startDemoFarm } from '../../sim/demo.js';
 import { APP_VERSION } from '../version.js';
 
 export interface ServeIo {
@@ -66,7 +69,18 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
   const dataDir = values['data-dir'] ?? defaultDataDir();
   fs.mkdirSync(dataDir, { recursive: true });
 
-  const core = await createCore({ dataDir, version: APP_VERSION, host: 'headless', demo: values.demo });
+  // Demo mode: an embedded simulated farm, its password in memory (never the real keychain), and its own
+  // database so a demo never mixes with a real farm's history.
+  const demo = values.demo ? await startDemoFarm() : null;
+  const core = await createCore({
+    dataDir,
+    version: APP_VERSION,
+    host: 'headless',
+    demo: !!demo,
+    fleet: demo ? { storePath: `${dataDir}/demo.db` } : {},
+    ...(demo ? { credentialStore: createMemoryCredentialStore({ farm: demo.password }) } : {}),
+  });
+  if (demo) core.discovery.start(demo.targets);
   const tokens = generateTokens();
   let hostHandle;
   try {
@@ -78,9 +92,14 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
       port,
       allowRemote: values['allow-remote'],
       staticDir: values.static ?? locateRendererDir(),
+      metrics: createMetrics({
+        inventory: core.inventory,
+        ...(core.fleet ? { alerts: () => core.fleet!.alerts.active() } : {}),
+      }),
     });
   } catch (e) {
     await core.close();
+    await demo?.close();
     io.stderr.write(`hashwatch serve: ${(e as Error).message}\n`);
     return 1;
   }
@@ -95,6 +114,7 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
       `  operator:  ${hostHandle.urlWithToken('operator')}\n` +
       `  viewer:    ${hostHandle.urlWithToken('viewer')}\n` +
       `  data:      ${dataDir}\n` +
+      (demo ? `  demo farm: ${demo.targets.length} simulated miners, control API ${demo.controlUrl}\n` : '') +
       `Press Ctrl-C to stop.\n`,
   );
 
@@ -106,6 +126,7 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
   io.stdout.write('Shutting down...\n');
   await hostHandle.close();
   await core.close();
+  await demo?.close();
   io.stdout.write('Stopped.\n');
   return 0;
 }

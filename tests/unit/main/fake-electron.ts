@@ -2,6 +2,9 @@
  * A fake of the slice of Electron the shell uses, recording what the shell asked for.
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export class FakeWebContents extends EventEmitter {
   sent: unknown[][] = [];
@@ -22,6 +25,7 @@ export function createFakeElectron() {
   let readyResolve!: () => void;
   const ready = new Promise<void>((r) => (readyResolve = r));
   const windows: FakeBrowserWindow[] = [];
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-fake-userdata-'));
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   const record = {
     privilegedSchemes: [] as unknown[],
@@ -60,7 +64,7 @@ export function createFakeElectron() {
       },
       whenReady: () => ready,
       isReady: () => true,
-      getPath: (name: string) => `/tmp/fake-electron/${name}`,
+      getPath: (name: string) => (name === 'userData' ? userData : path.join(userData, name)),
       getVersion: () => '9.9.9',
     }),
     BrowserWindow: FakeBrowserWindow,

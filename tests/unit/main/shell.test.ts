@@ -7,6 +7,7 @@ import { startShell, type ElectronApi } from '../../../electron/main/shell.js';
 import { CALL_CHANNEL_PREFIX, EVENT_CHANNEL } from '../../../electron/main/ipc.js';
 import * as preloadChannels from '../../../electron/preload/channels.js';
 import { createCore } from '../../../electron/core/index.js';
+import { createMemoryCredentialStore } from '../../../electron/core/credentials/store.js';
 import { createFakeElectron } from './fake-electron.js';
 
 async function boot() {
@@ -20,6 +21,7 @@ async function boot() {
     createCore: (opts) =>
       createCore({
         ...opts,
+        credentialStore: createMemoryCredentialStore(),
         probes: {
           tfBackend: async () => ({ name: 'wasm', detail: '' }),
           keychain: async () => ({ available: false, backend: 'x', message: 'none' }),
@@ -27,7 +29,7 @@ async function boot() {
       }),
   });
   fake.becomeReady();
-  await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && fake.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   const win = fake.windows[0]!;
   return { fake, shell, win, distDir };
 }
