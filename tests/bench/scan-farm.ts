@@ -6,7 +6,9 @@
 import { startFarm } from '../../electron/sim/index.js';
 
 const miners = Number(process.argv[2] ?? '1000');
-const farm = await startFarm({ miners, seed: 16, bind: 'ips', speed: 1 });
+// Sim time frozen: 1,000 miners ticking in one process would otherwise take CPU the scanner is measured on
+// (real miners are separate machines).
+const farm = await startFarm({ miners, seed: 16, bind: 'ips', speed: 0 });
 process.stdout.write(`${JSON.stringify(farm.miners.map((m) => ({ address: m.address, mac: m.mac })))}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

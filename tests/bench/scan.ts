@@ -10,6 +10,7 @@
  *   npx tsx tests/bench/scan.ts [--miners N] [--no-nmap]
  */
 import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScan } from '../../electron/core/discovery/scan.js';
@@ -36,6 +37,9 @@ interface PhaseResult {
   misses?: number;
   farmSize?: number;
   farmStartMs?: number;
+  /** When the last probe answered (fingerprinting overlaps it). */
+  probeMs?: number;
+  loadAvg?: string;
   nmapMs?: number | null;
   nmapOpenHosts?: number | null;
 }
@@ -58,12 +62,22 @@ function nmap(range: string): { ms: number; openHosts: number } | null {
   return { ms, openHosts };
 }
 
+/** Scans like `hashwatch scan <range>` with its defaults (no password: snapshots use the open endpoints). */
 async function scan(range: string) {
-  const client = createVnishClient({ credentials: factoryOnlyProvider(true) });
+  const client = createVnishClient({ credentials: factoryOnlyProvider(false) });
   const t0 = performance.now();
+  let probeMs = 0;
   try {
-    const out = await runScan({ client }, { targets: parseTargets([range]) });
-    return { out, ms: performance.now() - t0 };
+    const out = await runScan(
+      { client },
+      {
+        targets: parseTargets([range]),
+        onProgress: (p) => {
+          if (p.probed === p.total && probeMs === 0) probeMs = performance.now() - t0;
+        },
+      },
+    );
+    return { out, ms: performance.now() - t0, probeMs };
   } finally {
     await client.close();
   }
@@ -87,7 +101,7 @@ async function innerLoopback(withNmap: boolean): Promise<PhaseResult> {
   });
   const farmStartMs = performance.now() - t0;
   try {
-    const { out, ms } = await scan(LOOPBACK_RANGE);
+    const { out, ms, probeMs } = await scan(LOOPBACK_RANGE);
     const found = new Map(out.miners.filter((m) => m.managed).map((m) => [m.address, m]));
     const misses = list.filter((m) => found.get(m.address)?.mac !== m.mac).length;
     const withSnapshot = [...found.values()].filter((m) => m.managed && m.snapshot).length;
@@ -96,6 +110,11 @@ async function innerLoopback(withNmap: boolean): Promise<PhaseResult> {
       range: LOOPBACK_RANGE,
       addresses: out.summary.total,
       ms,
+      probeMs,
+      loadAvg: os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' '),
       probed: out.summary.probed,
       responsive: out.summary.responsive,
       vnish: out.summary.vnish,
@@ -160,7 +179,8 @@ async function main(): Promise<void> {
   const a = runInNamespace('ip link set lo up', 'loopback', extra);
   console.log(
     `(a) ${a.range} on loopback, ${a.farmSize} simulated miners (farm started in ${s(a.farmStartMs)}):\n` +
-      `    hashwatch ${s(a.ms)}: ${a.addresses} addresses probed on 80+4028, ${a.responsive} responsive, ` +
+      `    hashwatch ${s(a.ms)} (last probe answered at ${s(a.probeMs)}; load average ${a.loadAvg}): ` +
+      `${a.addresses} addresses probed on 80+4028, ${a.responsive} responsive, ` +
       `${a.vnish} vnish found, ${a.withSnapshot} with snapshot, misses ${a.misses}\n` +
       `    nmap -sT -Pn -p80,4028 -T5: ${s(a.nmapMs)} (${a.nmapOpenHosts ?? 'n/a'} hosts with an open port)` +
       (a.nmapMs ? `; hashwatch/nmap time ratio ${(a.ms / a.nmapMs).toFixed(2)}` : '') +
