@@ -88,25 +88,22 @@ export function MinersPage() {
       ) : null}
 
       <div className="miners-body">
-        {loaded && total === 0 ? (
-          <div className="panel empty">
-            <h2>No miners yet</h2>
-            <p className="muted">Hashwatch has not found any miners. Discovery adds them to the inventory.</p>
-          </div>
-        ) : (
-          <MinersTable
-            rows={rows}
-            ctx={ctx}
-            sort={sort}
-            selectedId={selectedId}
-            onSort={onSort}
-            onOpen={onOpen}
-            resetKey={`${filter}\n${stateFilter}\n${sort.key}\n${sort.dir}`}
-          />
-        )}
-        {loaded && total > 0 && rows.length === 0 ? (
-          <p className="muted no-match">No miner matches these filters.</p>
-        ) : null}
+        <MinersTable
+          rows={rows}
+          ctx={ctx}
+          sort={sort}
+          selectedId={selectedId}
+          onSort={onSort}
+          onOpen={onOpen}
+          resetKey={`${filter}\n${stateFilter}\n${sort.key}\n${sort.dir}`}
+          emptyMessage={
+            !loaded
+              ? 'Loading miners…'
+              : total === 0
+                ? 'No miners yet. Hashwatch has not found any; Discovery adds them to the inventory.'
+                : 'No miner matches these filters.'
+          }
+        />
         <MinerDrawer />
       </div>
     </div>

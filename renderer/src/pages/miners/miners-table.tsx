@@ -22,11 +22,22 @@ export interface MinersTableProps {
   onOpen(id: string): void;
   /** Changes when the sort or the filters change: the view then returns to the top. */
   resetKey: string;
+  /** Shown in the body when there are no rows (loading, empty inventory, nothing matches). */
+  emptyMessage: string;
 }
 
 const HEADER_PX = 31;
 
-export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen, resetKey }: MinersTableProps) {
+export function MinersTable({
+  rows,
+  ctx,
+  sort,
+  selectedId,
+  onSort,
+  onOpen,
+  resetKey,
+  emptyMessage,
+}: MinersTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTopPx, setScrollTopPx] = useState(0);
   const [viewportPx, setViewportPx] = useState(800);
@@ -161,6 +172,11 @@ export function MinersTable({ rows, ctx, sort, selectedId, onSort, onOpen, reset
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
+          {rows.length === 0 ? (
+            <tr className="empty-row" data-testid="miners-empty">
+              <td colSpan={colSpan}>{emptyMessage}</td>
+            </tr>
+          ) : null}
           {win.padTopPx > 0 ? (
             <tr className="spacer" aria-hidden="true" style={{ height: win.padTopPx }}>
               <td colSpan={colSpan} />
