@@ -12,6 +12,7 @@ import { HashwatchError } from '../../../shared/errors.js';
 import { efficiencyJth, type MinerSnapshot } from '../../../shared/miner.js';
 import { systemClock } from '../clock.js';
 import {
+  decodeChainState,
   EFF_SCALE,
   encodeChainState,
   encodeError,
@@ -21,6 +22,7 @@ import {
   OFFLINE_CODE,
   SEVERITIES,
   TEMP_SCALE,
+  fromInt,
   toInt,
 } from './codec.js';
 import { createHistoryReader, CSV_SLICE_MS, downsample } from './history.js';
@@ -167,6 +169,25 @@ export function openStore(opts: StoreOptions): Store {
     ),
     insertEvent: db.prepare<[number, string | null, string, number, string, string | null]>(
       'INSERT INTO events (at, miner_id, kind, severity, message, data) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    chains: db.prepare<
+      [number, number, number, number, number],
+      {
+        ts: number;
+        chain: number;
+        state: number;
+        hr: number | null;
+        power: number | null;
+        freq: number | null;
+        volt: number | null;
+        chip_t: number | null;
+        pcb_t: number | null;
+      }
+    >(
+      `WITH RECURSIVE bs(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM bs WHERE x < ?)
+       SELECT blk * 60 + s AS ts, chain, state, hr, power, freq, volt, chip_t, pcb_t
+       FROM bs CROSS JOIN chain_telemetry ON chain_telemetry.blk = bs.x AND chain_telemetry.miner = ?
+       WHERE blk * 60 + s BETWEEN ? AND ? ORDER BY blk, s, chain`,
     ),
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     setSetting: db.prepare<[string, string]>('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
@@ -568,6 +589,26 @@ export function openStore(opts: StoreOptions): Store {
 
     history(q) {
       return reader.series(q, q.minerId === undefined ? null : minerKey(q.minerId));
+    },
+
+    chainHistory(q) {
+      const key = minerKey(q.minerId);
+      if (!Number.isFinite(q.from) || !Number.isFinite(q.to) || q.from > q.to) {
+        throw new HashwatchError('ValidationError', 'History range needs finite from <= to (ms).');
+      }
+      const fromS = Math.ceil(q.from / 1000);
+      const toS = Math.floor(q.to / 1000);
+      return s.chains.all(Math.floor(fromS / 60), Math.floor(toS / 60), key, fromS, toS).map((r) => ({
+        t: r.ts * 1000,
+        chain: r.chain,
+        state: decodeChainState(r.state),
+        hashrateThs: fromInt(r.hr, HR_SCALE),
+        powerW: r.power,
+        frequencyMhz: r.freq,
+        voltageMv: r.volt,
+        chipTempMaxC: fromInt(r.chip_t, TEMP_SCALE),
+        pcbTempMaxC: fromInt(r.pcb_t, TEMP_SCALE),
+      }));
     },
 
     exportCsv(q: CsvQuery, write) {

@@ -5,7 +5,7 @@
  * encodings (seconds, scaled integers, codes) never leak out of this folder.
  */
 import type { Clock } from '../clock.js';
-import type { MinerSnapshot, MinerState } from '../../../shared/miner.js';
+import type { ChainState, MinerSnapshot, MinerState } from '../../../shared/miner.js';
 import type { Severity } from './codec.js';
 
 export type { Severity } from './codec.js';
@@ -167,6 +167,19 @@ export interface HistorySeries {
   points: HistoryPoint[];
 }
 
+/** One hash board at one poll (raw resolution only: chain data is kept as long as raw telemetry). */
+export interface ChainPoint {
+  t: number;
+  chain: number;
+  state: ChainState;
+  hashrateThs: number | null;
+  powerW: number | null;
+  frequencyMhz: number | null;
+  voltageMv: number | null;
+  chipTempMaxC: number | null;
+  pcbTempMaxC: number | null;
+}
+
 export interface MaintainResult {
   /** Rollup rows written. */
   rolledUp: number;
@@ -196,6 +209,8 @@ export interface Store {
   listEvents(q: EventQuery): StoredEvent[];
   /** Chart-ready history of one miner or the whole fleet. */
   history(q: HistoryQuery): HistorySeries;
+  /** Per-board raw history of one miner, oldest first (board temperatures, frequency, voltage). */
+  chainHistory(q: { minerId: string; from: number; to: number }): ChainPoint[];
   /** The same series as CSV, streamed in chunks: a header row, then one line per point, ISO times. */
   exportCsv(q: CsvQuery, write: (chunk: string) => void): void;
   /**

@@ -102,6 +102,19 @@ describe('store: history', () => {
     expect(b!.hashrateThs.avg).toBeNull();
   });
 
+  it('keeps each hash board per poll', () => {
+    const { store } = open();
+    store.writeCycle([okResult(0, T0, { hashrateThs: 99, powerW: 3000, chipTempMaxC: 80, pcbTempMaxC: 65 })]);
+    store.writeCycle([offlineResult(0, T0 + 10_000)]);
+    const chains = store.chainHistory({ minerId: macOf(0), from: T0, to: T0 + 20_000 });
+    expect(chains.map((c) => [c.t, c.chain, c.state, c.chipTempMaxC])).toEqual([
+      [T0, 0, 'mining', 80],
+      [T0, 1, 'mining', 79],
+      [T0, 2, 'mining', 78],
+    ]);
+    expect(chains[0]).toMatchObject({ hashrateThs: 33, powerW: 1000, frequencyMhz: 525, voltageMv: 13_600 });
+  });
+
   it('fleet-wide raw sums the latest value of every miner and counts offline ones', () => {
     const { store } = open();
     store.writeCycle(
