@@ -223,6 +223,7 @@ export async function startFarm(opts: FarmOptions = {}): Promise<Farm> {
         site,
         timing,
         startMs: startRaw,
+        historyS: Math.max(0, scenario.historyS ?? 0),
       }),
     );
   }

@@ -65,6 +65,8 @@ export interface MinerInit {
   site: Site;
   timing: Timing;
   startMs: number;
+  /** Sim seconds of history before `startMs` (physics runs through it lazily, filling `/metrics`). */
+  historyS?: number;
 }
 
 /** Error a firmware endpoint answers with: status and `{"err"}` text. */
@@ -140,7 +142,10 @@ interface ChainDyn {
   waterInC: number;
   waterOutC: number;
   tempOffsetC: number;
-  cacheKey: string;
+  cacheF: number;
+  cacheV: number;
+  cacheTuned: boolean;
+  cacheDeg: number;
   cache: ChainYield | null;
 }
 
@@ -486,12 +491,15 @@ export class SimMiner {
       waterInC: 0,
       waterOutC: 0,
       tempOffsetC: rng.normal(0, 1.5),
-      cacheKey: '',
+      cacheF: -1,
+      cacheV: -1,
+      cacheTuned: false,
+      cacheDeg: -1,
       cache: null,
     }));
 
     // The farm starts with miners that have been mining for a while.
-    this.t = Math.floor(init.startMs / TICK_MS) * TICK_MS;
+    this.t = Math.floor((init.startMs - (init.historyS ?? 0) * 1000) / TICK_MS) * TICK_MS;
     const upS = 3600 + rng.int(9 * 86400);
     this.bootMs = this.t - upS * 1000;
     this.stateSinceMs = this.t - Math.floor(upS * (0.3 + 0.7 * rng.next())) * 1000;
@@ -834,10 +842,13 @@ export class SimMiner {
   /** Sum over a chain's chips of frequency x yield, given chip quality and voltage. Cached per setting. */
   private chainYield(ci: number, f: number, v: number, tuned: boolean, degP: number): ChainYield {
     const c = this.chains[ci] as ChainDyn;
-    const key = `${f}|${v}|${tuned ? 1 : 0}|${degP}`;
-    if (c.cacheKey === key && c.cache) return c.cache;
+    if (c.cache && c.cacheF === f && c.cacheV === v && c.cacheTuned === tuned && c.cacheDeg === degP)
+      return c.cache;
     const r = this.computeYield(ci, f, v, tuned, null);
-    c.cacheKey = key;
+    c.cacheF = f;
+    c.cacheV = v;
+    c.cacheTuned = tuned;
+    c.cacheDeg = degP;
     c.cache = r;
     return r;
   }
@@ -992,7 +1003,8 @@ export class SimMiner {
       return;
     }
     if (!m.hydro) {
-      const lost = this.fanDead.filter(Boolean).length;
+      let lost = 0;
+      for (const d of this.fanDead) if (d) lost++;
       if (
         m.fans - lost < this.settings.cooling.fan_min_count &&
         this.settings.cooling.mode.name !== 'immers'
@@ -1007,7 +1019,8 @@ export class SimMiner {
         return;
       }
     }
-    const working = this.chains.filter((c) => !c.failed).length;
+    let working = 0;
+    for (const c of this.chains) if (!c.failed) working++;
     if (working < Number(misc.min_operational_chains ?? 1) || working === 0) {
       this.goto('failure', null, t, 'Not enough operational chains');
       this.failureCode = 2004;
@@ -1363,7 +1376,9 @@ export class SimMiner {
     };
     this.faults.push(rec);
     // A fault due now takes effect now, not at the next tick.
-    if (startMs <= t && (rec.endMs === null || t < rec.endMs)) this.activate(rec, startMs);
+    // (Only when physics is current: a scenario fault during pre-start history waits for its tick.)
+    if (startMs <= t && t - this.t < TICK_MS && (rec.endMs === null || t < rec.endMs))
+      this.activate(rec, startMs);
     this.version++;
     return rec;
   }
@@ -1467,7 +1482,7 @@ export class SimMiner {
         c.failed = false;
         c.degradeRampMs = 0;
         c.degradeOrder = null;
-        c.cacheKey = '';
+        c.cache = null;
         break;
       }
       case 'pool': {

@@ -152,6 +152,11 @@ export interface ScenarioSpec {
   miners?: number;
   /** Sim clock at start (ISO date or ms since epoch). Default: the real time at start. */
   startTime?: string | number;
+  /**
+   * Sim seconds of history the miners have already lived through at start, so `/metrics` charts are not
+   * empty (computed lazily on a miner's first request; about 20 ms per miner per hour). Default 0.
+   */
+  historyS?: number;
   groups?: ScenarioGroup[];
   site?: {
     /** Mean ambient temperature. Default 24. */

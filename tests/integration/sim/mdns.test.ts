@@ -27,7 +27,13 @@ describe.runIf(canUnshare)('mDNS advertisement (private network namespace)', () 
   it('publishes every miner with its address, ports and MAC in the TXT record', () => {
     const r = spawnSync(
       'unshare',
-      ['-rn', 'sh', '-c', `ip link set lo up && ip route add 224.0.0.0/4 dev lo && exec "${process.execPath}" --import tsx -e "$0"`, script],
+      [
+        '-rn',
+        'sh',
+        '-c',
+        `ip link set lo up && ip route add 224.0.0.0/4 dev lo && exec "${process.execPath}" --import tsx -e "$0"`,
+        script,
+      ],
       { cwd: root, encoding: 'utf8', timeout: 40_000 },
     );
     expect(r.status, r.stderr).toBe(0);
@@ -38,7 +44,12 @@ describe.runIf(canUnshare)('mDNS advertisement (private network namespace)', () 
     for (const m of out.miners) {
       const s = out.found.find((f) => f.txt.mac === m.mac);
       expect(s, m.mac).toBeDefined();
-      expect(s!.txt).toMatchObject({ ip: m.host, port: String(m.httpPort), cgminer: String(m.cgminerPort), fw: 'vnish' });
+      expect(s!.txt).toMatchObject({
+        ip: m.host,
+        port: String(m.httpPort),
+        cgminer: String(m.cgminerPort),
+        fw: 'vnish',
+      });
       expect(s!.port).toBe(m.httpPort);
     }
   });

@@ -142,6 +142,31 @@ describe('time', () => {
   });
 });
 
+describe('history before start', () => {
+  it('a miner with historyS has lived through it lazily: /metrics is filled at start', () => {
+    const init: MinerInit = {
+      index: 0,
+      seed: 12,
+      model: findModel('s21')!,
+      firmware: '1.3.4',
+      password: 'admin',
+      presetsWrapped: false,
+      brand: 'Vnish',
+      fanTargetC: 70,
+      host: '127.0.0.1',
+      mac: '02:00:00:00:00:01',
+      site: new Site(1, {}, START),
+      timing: TIMING,
+      startMs: START,
+      historyS: 3600,
+    };
+    const m = new SimMiner(init);
+    m.advanceTo(START);
+    expect(m.metrics.count).toBe(60);
+    expect(m.metrics.hr[m.metrics.at(0)]).toBeGreaterThan(0);
+  });
+});
+
 describe('firmware generations, scenarios, CLI arguments', () => {
   it('maps versions to the generation whose shapes they serve', () => {
     expect(firmwareGen('1.2.0')).toBe('1.2.0');
