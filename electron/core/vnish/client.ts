@@ -163,7 +163,8 @@ interface MinerAuth {
   mac: string | null;
 }
 
-type AuthMode = 'none' | 'optional' | 'required';
+/** `none`: public endpoint (a 401 still triggers one unlock, for builds that protect it); `required`: unlock first. */
+type AuthMode = 'none' | 'required';
 
 interface CallSpec {
   method: 'GET' | 'POST';
@@ -326,7 +327,9 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
     if (s.token !== null && s.token !== stale) return s.token;
     if (s.token === stale) s.token = null;
     if (!s.unlocking) {
-      s.unlocking = unlock(address, co).finally(() => {
+      // Shared by every waiting caller, so one caller's abort must not fail the others' unlock.
+      const shared = co ? { ...co, signal: undefined } : undefined;
+      s.unlocking = unlock(address, shared).finally(() => {
         s.unlocking = null;
       });
     }
@@ -353,12 +356,7 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
   /** One API call with the 401 -> unlock once -> retry once rule; returns the 2xx response. */
   const call = async (address: string, spec: CallSpec, co?: CallOpts): Promise<HttpResponse> => {
     const s = stateOf(address);
-    let token =
-      spec.auth === 'required'
-        ? await ensureToken(address, co, null)
-        : spec.auth === 'optional'
-          ? s.token
-          : null;
+    let token = spec.auth === 'required' ? await ensureToken(address, co, null) : null;
     let res = await send(address, spec, co, token);
     if (res.status === 401) {
       // Tokens die on reboot and after an undocumented lifetime: one fresh unlock, one retry.
@@ -451,8 +449,10 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
 
   const settings = (address: string, co?: CallOpts) =>
     getJson(address, 'settings', RawSettingsSchema, 'required', co);
+  // /summary works with or without a token: read it without, so a dead token or a refused password
+  // never costs the poll its main data.
   const summary = (address: string, co?: CallOpts) =>
-    getJson(address, 'summary', RawSummarySchema, 'optional', co);
+    getJson(address, 'summary', RawSummarySchema, 'none', co);
   const perfSummary = (address: string, co?: CallOpts) =>
     getJson(address, 'perf-summary', RawPerfSummarySchema, 'none', co);
   const model = (address: string, co?: CallOpts) => getJson(address, 'model', RawModelSchema, 'none', co);

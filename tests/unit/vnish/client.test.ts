@@ -219,6 +219,38 @@ describe('token lifecycle', () => {
     expect(m.count('/api/v1/unlock')).toBe(2);
   });
 
+  it('a password changed on the miner never costs the poll its data', async () => {
+    const m = await miner();
+    const c = client({ credentials: provider('secret') });
+    expect((await c.snapshot(m.address)).preset.configured).toBe('3500');
+    m.password = 'changed-at-the-miner';
+    m.reboot();
+    const s = await c.snapshot(m.address);
+    expect(s.hashrateThs).toBeCloseTo(160.2, 6);
+    expect(s.preset.configured).toBeNull();
+    // /summary is read without a token, so the dead token never reached it.
+    expect(
+      m.seen.filter((r) => r.path === '/api/v1/summary').every((r) => r.authorization === undefined),
+    ).toBe(true);
+  });
+
+  it('one caller aborting does not fail the unlock the others are waiting on', async () => {
+    const m = await miner();
+    m.routes.set('POST /api/v1/unlock', (_req, res) => {
+      setTimeout(() => sendJson(res, 200, { token: 'slow-token'.padEnd(32, 'x') }), 150);
+      m.tokens.add('slow-token'.padEnd(32, 'x'));
+    });
+    const c = client({ credentials: provider('secret') });
+    const ac = new AbortController();
+    const a = c.settings(m.address, { signal: ac.signal });
+    const b = c.settings(m.address);
+    setTimeout(() => ac.abort(), 30);
+    const [ra, rb] = await Promise.allSettled([a, b]);
+    expect(rb.status).toBe('fulfilled');
+    expect(ra.status === 'fulfilled' || (ra.reason as HashwatchError).code === 'Cancelled').toBe(true);
+    expect(m.count('/api/v1/unlock')).toBe(1);
+  });
+
   it('concurrent calls share one unlock', async () => {
     const m = await miner();
     const c = client({ credentials: provider('secret') });
