@@ -10,6 +10,7 @@ import { WebSocket } from 'undici';
 import { methodNames, methods, type MethodSpec } from '../../../shared/contract.js';
 import { createCore, type Core } from '../../../electron/core/index.js';
 import { startHost, type Host } from '../../../electron/core/host/server.js';
+import type { Dispatch } from '../../../electron/core/service/dispatch.js';
 
 const tokens = { operator: 'hostile-operator-token', viewer: 'hostile-viewer-token' };
 let core: Core;
@@ -92,8 +93,20 @@ beforeAll(async () => {
       keychain: async () => ({ available: false, backend: 'test', message: 'none' }),
     },
   });
+  // Network rule: a random input that happens to be a valid scan or credential test must not dial anything.
+  // Such calls are answered here (after validation) instead of reaching the network.
+  const dialling = new Set(['discovery.scan', 'credentials.test', 'credentials.changePassword']);
+  const guarded: Dispatch = async (method, input, ctx) => {
+    if (typeof method === 'string' && dialling.has(method)) {
+      const spec = (methods as Record<string, MethodSpec>)[method]!;
+      if (spec.input.safeParse(input).success) {
+        return { ok: false, error: { code: 'Cancelled', message: 'not dialled in tests' } };
+      }
+    }
+    return core.dispatch(method, input, ctx);
+  };
   host = await startHost({
-    dispatch: core.dispatch,
+    dispatch: guarded,
     bus: core.bus,
     tokens,
     staticDir: null,
