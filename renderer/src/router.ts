@@ -4,6 +4,7 @@
 import { hashForPage, pageFromHash } from './pages/page-ids.js';
 import type { AppStore } from './store/create-store.js';
 
+/** The part of `window` the router uses. */
 export interface RouterWindow {
   location: { hash: string };
   history: { replaceState(data: unknown, unused: string, url?: string | URL | null): void };

@@ -13,6 +13,7 @@ import type { ProbeVerdict, SocketObserver } from './select-api.js';
 /** How often "now" advances for ages and staleness. */
 export const CLOCK_INTERVAL_MS = 2_000;
 
+/** Clock and timers passed in, so tests drive time. */
 export interface BootstrapDeps {
   now(): number;
   setInterval(fn: () => void, ms: number): unknown;

@@ -13,16 +13,19 @@ import {
   type FetchLike,
 } from './select-api.js';
 
+/** Clock, timers and (in a browser) fetch for the refusal probe. */
 export interface ConnectDeps extends Omit<BootstrapDeps, 'probe'> {
   /** Used to ask the host why a socket was refused; without it a refusal just keeps retrying. */
   fetch?: FetchLike;
 }
 
+/** The running connection: the chosen transport and how to stop it. */
 export interface Connection {
   selection: ApiSelection;
   stop(): void;
 }
 
+/** Picks the transport, follows its state in the store, and keeps the store in sync with the core. */
 export function connectApp(env: ApiEnvironment, store: AppStore, deps: ConnectDeps): Connection {
   const setConnection = store.getState().setConnection;
   let selection: ApiSelection | null = null;

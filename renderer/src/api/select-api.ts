@@ -16,6 +16,7 @@ import {
 /** sessionStorage key: the token survives a reload of the tab, and nothing else. */
 export const TOKEN_STORAGE_KEY = 'hashwatch.token';
 
+/** The browser facts the token rules read. */
 export interface TokenEnvironment {
   location: { href: string };
   history: { replaceState(data: unknown, unused: string, url?: string | URL | null): void } | null;
@@ -74,12 +75,14 @@ export interface SocketObserver {
   close(wasOpen: boolean): void;
 }
 
+/** Everything the transport choice reads. */
 export interface ApiEnvironment extends TokenEnvironment {
   /** `window.hashwatch`, present only under the Electron preload. */
   bridge: unknown;
   createSocket: SocketFactory;
 }
 
+/** How the renderer reaches the core. */
 export type ApiSelection =
   | { kind: 'ipc'; api: HashwatchApi }
   | {
@@ -134,8 +137,10 @@ export function selectApi(env: ApiEnvironment, observer: SocketObserver): ApiSel
   };
 }
 
+/** What the host said about a failed socket. */
 export type ProbeVerdict = 'refused' | 'locked-out' | 'unreachable' | 'reachable';
 
+/** The part of `fetch` the probe uses. */
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string> },

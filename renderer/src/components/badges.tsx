@@ -24,6 +24,7 @@ export function stateTone(state: string): Tone | 'info' {
   }
 }
 
+/** A miner or board state as a coloured badge. */
 export function StateBadge({ state }: { state: string }) {
   return <span className={`badge tone-${stateTone(state)}`}>{state}</span>;
 }
@@ -46,6 +47,7 @@ export function FreshnessBadge({ freshness, age }: { freshness: DisplayFreshness
   );
 }
 
+/** The tooltip explaining what a freshness means for the figures. */
 export function freshnessTitle(freshness: DisplayFreshness): string {
   switch (freshness) {
     case 'live':

@@ -9,6 +9,7 @@ export interface NotBuiltPanelProps {
   planned: readonly string[];
 }
 
+/** The "not built yet" panel: says what the page will do instead of pretending. */
 export function NotBuiltPanel({ title, purpose, planned }: NotBuiltPanelProps) {
   return (
     <section className="panel not-built" aria-labelledby="not-built-title">

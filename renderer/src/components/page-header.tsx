@@ -3,6 +3,7 @@
  */
 import type { ReactNode } from 'react';
 
+/** A page title with optional facts or controls beside it. */
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <header className="page-header">

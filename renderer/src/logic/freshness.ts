@@ -8,6 +8,7 @@
  */
 import type { MinerRecord, MinerSnapshot } from '../../../shared/miner.js';
 
+/** Freshness as displayed (the core's verdict plus the renderer's own rules). */
 export type DisplayFreshness = 'live' | 'stale' | 'offline' | 'never';
 
 /** The facts the freshness rules need besides the record itself. */

@@ -8,6 +8,7 @@
 import type { MinerRecord } from '../../../shared/miner.js';
 import { displayFreshness, isFailing, isMiningState, type FreshnessContext } from './freshness.js';
 
+/** Figures for one model. */
 export interface ModelKpis {
   model: string;
   count: number;
@@ -19,6 +20,7 @@ export interface ModelKpis {
   efficiencyJth: number | null;
 }
 
+/** Figures for the whole fleet. */
 export interface FleetKpis {
   counts: {
     total: number;

@@ -6,8 +6,10 @@
  */
 import type { Fan, Pool } from '../../../shared/miner.js';
 
+/** The colour family a cell is shown in. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
 
+/** A table cell's text, tone and sort rank. */
 export interface CellSummary {
   text: string;
   tone: Tone;

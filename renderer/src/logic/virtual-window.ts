@@ -15,6 +15,7 @@ export interface RowWindow {
   padBottomPx: number;
 }
 
+/** The rows to render for a scroll position. */
 export function computeRowWindow(opts: {
   scrollTopPx: number;
   viewportPx: number;

@@ -5,6 +5,7 @@ import type { AppInfo } from '../../../shared/contract.js';
 import type { AppError } from '../../../shared/errors.js';
 import type { SliceCreator } from './types.js';
 
+/** The app info slice. */
 export interface AppInfoSlice {
   appInfo: AppInfo | null;
   appInfoError: AppError | null;
@@ -12,6 +13,7 @@ export interface AppInfoSlice {
   setAppInfoError(error: AppError): void;
 }
 
+/** Empty until `app.info` answers. */
 export const createAppInfoSlice: SliceCreator<AppInfoSlice> = (set) => ({
   appInfo: null,
   appInfoError: null,

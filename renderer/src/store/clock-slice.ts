@@ -10,6 +10,7 @@ import type { SliceCreator } from './types.js';
 /** Default: two polls at the default 10 s interval, plus grace for a slow cycle. */
 export const DEFAULT_STALE_AFTER_MS = 25_000;
 
+/** Time for freshness: local now, core offset, stale threshold. */
 export interface ClockSlice {
   localNowMs: number;
   /** Core clock minus local clock, ms. */
@@ -22,6 +23,7 @@ export interface ClockSlice {
   setStaleAfterMs(ms: number): void;
 }
 
+/** The clock slice, starting at `initialNowMs`. */
 export const createClockSlice =
   (initialNowMs: number): SliceCreator<ClockSlice> =>
   (set, get) => ({

@@ -9,6 +9,7 @@ import type { SliceCreator } from './types.js';
 /** Electron preload bridge, or the headless host's WebSocket. */
 export type TransportKind = 'ipc' | 'websocket';
 
+/** Where the connection to the core stands. */
 export type ConnectionStatus =
   /** First attempt, nothing heard yet. */
   | 'connecting'
@@ -24,6 +25,7 @@ export type ConnectionStatus =
   /** The host locked this client out after too many failed attempts. */
   | 'locked-out';
 
+/** The connection as the frame and the overlay show it. */
 export interface ConnectionInfo {
   transport: TransportKind | null;
   status: ConnectionStatus;
@@ -35,11 +37,13 @@ export interface ConnectionInfo {
   endpoint: string | null;
 }
 
+/** The connection slice. */
 export interface ConnectionSlice {
   connection: ConnectionInfo;
   setConnection(patch: Partial<ConnectionInfo>): void;
 }
 
+/** Starts as "connecting" until the api bootstrap says otherwise. */
 export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set, get) => ({
   connection: { transport: null, status: 'connecting', failedAttempts: 0, sinceMs: null, endpoint: null },
   setConnection(patch) {

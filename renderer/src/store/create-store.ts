@@ -12,13 +12,16 @@ import { createMinersSlice } from './miners-slice.js';
 import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
 
+/** The renderer store (zustand vanilla). */
 export type AppStore = StoreApi<AppState>;
 
+/** Options for tests. */
 export interface CreateAppStoreOptions {
   /** Local epoch ms at creation (tests pass a fixed time). */
   nowMs?: number;
 }
 
+/** Creates the store with every slice at its initial state. */
 export function createAppStore(opts: CreateAppStoreOptions = {}): AppStore {
   const nowMs = opts.nowMs ?? Date.now();
   return createStore<AppState>()((...a) => ({

@@ -11,6 +11,7 @@ import type { FleetTick } from '../../../shared/contract.js';
 import type { MinerRecord } from '../../../shared/miner.js';
 import type { SliceCreator } from './types.js';
 
+/** The miners slice. */
 export interface MinersSlice {
   /** Updated in place: read it together with `minersVersion`. */
   minersById: Map<string, MinerRecord>;
@@ -28,6 +29,7 @@ export interface MinersSlice {
   setMinersError(error: AppError | null): void;
 }
 
+/** Starts empty and not loaded. */
 export const createMinersSlice: SliceCreator<MinersSlice> = (set, get) => ({
   minersById: new Map(),
   minersVersion: 0,

@@ -17,6 +17,7 @@ export const selectConnected = (s: AppState): boolean => s.connection.status ===
 /** "Now" on the core's clock. */
 export const selectServerNowMs = (s: AppState): number => s.localNowMs + s.serverOffsetMs;
 
+/** The facts the freshness rules need, as one object that changes only when they do. */
 export function createFreshnessContextSelector(): (s: AppState) => FreshnessContext {
   let last: FreshnessContext | null = null;
   return (s) => {

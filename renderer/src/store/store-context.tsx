@@ -8,6 +8,7 @@ import type { AppState } from './types.js';
 
 const StoreContext = createContext<AppStore | null>(null);
 
+/** Provides the store to the React tree. */
 export function StoreProvider({ store, children }: { store: AppStore; children: ReactNode }) {
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }

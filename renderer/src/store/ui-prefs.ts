@@ -8,13 +8,16 @@
 import { MINER_COLUMNS, type MinerSort } from '../logic/miner-table.js';
 import type { AppStore } from './create-store.js';
 
+/** localStorage key (versioned so a new shape does not read an old one). */
 export const UI_PREFS_KEY = 'hashwatch.ui-prefs.v1';
 
+/** The part of Storage used. */
 export interface PrefsStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 }
 
+/** What is persisted. */
 export interface UiPrefs {
   minersSort: MinerSort;
 }

@@ -6,6 +6,7 @@ import { MINER_COLUMNS } from '../logic/miner-table.js';
 import { DEFAULT_PAGE, type PageId } from '../pages/page-ids.js';
 import type { SliceCreator } from './types.js';
 
+/** The UI slice. */
 export interface UiSlice {
   page: PageId;
   minersSort: MinerSort;
@@ -26,6 +27,7 @@ function initialDir(key: MinerColumnKey): MinerSort['dir'] {
   return MINER_COLUMNS.find((c) => c.key === key)?.numeric && key !== 'freshness' ? 'desc' : 'asc';
 }
 
+/** Starts on the dashboard, sorted by address. */
 export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   page: DEFAULT_PAGE,
   minersSort: { key: 'address', dir: 'asc' },
