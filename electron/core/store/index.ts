@@ -54,6 +54,9 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 
 /** Setting keys that look like secrets are refused: the keychain is the only place for them. */
 const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key/i;
+/** JSON replacer for event data: a secret-looking field is never written, whoever built the event. */
+const dropSecrets = (key: string, value: unknown): unknown =>
+  key !== '' && SECRET_KEY.test(key) && value !== null && value !== undefined ? '[redacted]' : value;
 /** `miners.last_seen_at` is persisted at most this often per miner (the in-memory value is always exact). */
 const LAST_SEEN_PERSIST_MS = 10 * 60_000;
 
@@ -536,7 +539,7 @@ export function openStore(opts: StoreOptions): Store {
             ev.kind,
             sev,
             ev.message,
-            ev.data === undefined ? null : JSON.stringify(ev.data),
+            ev.data === undefined ? null : JSON.stringify(ev.data, dropSecrets),
           );
         }
       })();

@@ -307,6 +307,21 @@ describe('store: events and settings', () => {
     expect(store.listEvents({ kinds: ['state'] })[0]!.data).toEqual({ from: 'mining', to: 'failure' });
   });
 
+  it('never writes a secret-looking field of event data', () => {
+    const { store } = open();
+    store.appendEvents([
+      {
+        at: T0,
+        minerId: 'a',
+        kind: 'action',
+        message: 'password changed',
+        data: { user: 'root', newPassword: 'hunter2', nested: { token: 'abc' } },
+      },
+    ]);
+    const [e] = store.listEvents({});
+    expect(e!.data).toEqual({ user: 'root', newPassword: '[redacted]', nested: { token: '[redacted]' } });
+  });
+
   it('keeps settings as JSON and refuses anything that looks like a secret', () => {
     const { store } = open();
     store.setSetting('poll.intervalS', 10);
