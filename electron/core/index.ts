@@ -33,6 +33,7 @@ import {
 import { createMdnsBrowse, type MdnsBrowse } from './discovery/mdns.js';
 import { addFoundToInventory } from './service/discovery.js';
 import path from 'node:path';
+import { createFileLogger, nullLogger, type Logger } from './log.js';
 import { normaliseSnapshot } from './vnish/index.js';
 import { openStore } from './store/index.js';
 import type { RetentionPolicy, Store } from './store/types.js';
@@ -51,6 +52,8 @@ export interface CoreOptions {
     keychain?: () => Promise<AppInfo['keychain']>;
   };
   dispatch?: DispatchOptions;
+  /** Where the core logs; default `<dataDir>/logs/hashwatch.log` (nothing for `host: 'test'`). */
+  logger?: Logger;
   /** Where miner passwords live: the OS keychain by default, in memory for `host: 'test'`. */
   credentialStore?: CredentialStore;
   /** Persistent app settings (the credential settings live here); in memory when absent. */
@@ -107,6 +110,10 @@ const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
+  const logger =
+    opts.logger ??
+    (opts.host === 'test' ? nullLogger : createFileLogger({ dir: path.join(opts.dataDir, 'logs') }));
+  logger.log('info', 'core', `Hashwatch ${opts.version} starting (${opts.host}${opts.demo ? ', demo' : ''})`);
   const bus = createEventBus();
   const inventory = createInventory({ bus, clock });
   const settingsKv = createDeferredSettingsKv();
@@ -141,7 +148,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           random: fo.random,
           intervalMs: fo.intervalMs,
           maxConcurrent: fo.maxConcurrent,
-          onError: fo.onError,
+          onError: fo.onError ?? ((where, e) => logger.log('warn', where, 'fleet error', e)),
         })
       : null;
   const discovery = createDiscoveryManager({
@@ -192,7 +199,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     clock,
   });
   if (fleet && fo?.autoStart !== false) fleet.start();
-  const dispatch = createDispatch(handlers, opts.dispatch);
+  const dispatch = createDispatch(handlers, {
+    onInternalError: (method, e) => logger.log('error', 'dispatch', `unexpected error in ${method}`, e),
+    ...opts.dispatch,
+  });
   return {
     dispatch,
     bus,
@@ -209,6 +219,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (!opts.vnish) await vnish.close();
       inventory.flush();
       inventory.close();
+      logger.log('info', 'core', 'stopped');
+      if (!opts.logger) logger.close();
     },
   };
 }
