@@ -57,6 +57,12 @@ export interface VnishClientOptions {
   maxConnectionsPerMiner?: number;
   /** Requests in flight across the fleet; more wait for a slot (their timeout starts then); default 256. */
   maxConnections?: number;
+  /**
+   * How long an idle keep-alive socket stays open (ms); default 10 s. Longer than the poll interval
+   * reuses sockets across polls (fewer TIME_WAIT ports) at the cost of one open descriptor per miner
+   * and connection; shorter frees descriptors on very large farms.
+   */
+  keepAliveMs?: number;
   clock?: Clock;
   /** Seconds to stay away after a 429 that names no `unlock_timeout`; default 60. */
   defaultLockoutS?: number;
@@ -204,6 +210,7 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
     requestTimeoutMs: opts.requestTimeoutMs ?? 5000,
     maxConnectionsPerMiner: opts.maxConnectionsPerMiner ?? 2,
     maxConnections: opts.maxConnections ?? 256,
+    keepAliveMs: opts.keepAliveMs ?? 10_000,
   });
   const defaultLockoutS = opts.defaultLockoutS ?? 60;
   const wrongPasswordHoldMs = opts.wrongPasswordHoldMs ?? 10 * 60_000;

@@ -136,7 +136,7 @@ export function createTransport(opts: TransportOptions): Transport {
         connections: Math.max(1, opts.maxConnectionsPerMiner),
         pipelining: 1,
         keepAliveTimeout: opts.keepAliveMs ?? 10_000,
-        keepAliveMaxTimeout: Math.max(opts.keepAliveMs ?? 10_000, 30_000),
+        keepAliveMaxTimeout: opts.keepAliveMs ?? 10_000,
         connect: { timeout: connectTimeoutMs },
         // Timeouts are enforced per request below; undici's own defaults (300 s) would only mask them.
         headersTimeout: 0,
