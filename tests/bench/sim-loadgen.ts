@@ -9,6 +9,8 @@ import { Agent, request } from 'undici';
 
 interface Job {
   addresses: string[];
+  /** Ask every miner once before the load phase. */
+  sweep?: boolean;
   durationS: number;
   concurrency: number;
   origins: number;
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: 64 }, async () => {
+    Array.from({ length: job.sweep === false ? 0 : 64 }, async () => {
       for (let i = next++; i < job.addresses.length; i = next++) {
         try {
           const r = await request(`http://${job.addresses[i]}/api/v1/summary`, {
@@ -48,9 +50,10 @@ async function main(): Promise<void> {
   let rr = 0;
   const latencies: number[] = [];
   const end = performance.now() + job.durationS * 1000;
+  if (job.durationS <= 0) origins.length = 0;
   const t1 = performance.now();
   await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
+    Array.from({ length: origins.length > 0 ? job.concurrency : 0 }, async () => {
       while (performance.now() < end) {
         const addr = origins[rr++ % origins.length] as string;
         const s = performance.now();

@@ -253,6 +253,53 @@ describe('state transitions', () => {
   });
 });
 
+describe('pools, API keys and notes', () => {
+  it('switch-pool moves a pool to the front and mines on it; settings replace the pool list', async () => {
+    const a = farm.miners[3]!.address;
+    const token = await unlock(a);
+    const before = await summary(3);
+    const url2 = (before.miner.pools[2] as unknown as { url: string }).url;
+    expect(
+      (await call(a, 'POST', '/api/v1/mining/switch-pool', { token, body: { pool_id: 2 } })).status,
+    ).toBe(200);
+    farm.advance(120_000);
+    const after = await summary(3);
+    expect((after.miner.pools[0] as unknown as { url: string }).url).toBe(url2);
+    expect(after.miner.pools[0]!.status).toBe('active');
+    expect(after.miner.pools[0]!.accepted).toBeGreaterThan(0);
+    const pools = [{ url: 'stratum+tcp://solo.example:3333', user: 'me', pass: 'x' }];
+    const res = await call(a, 'POST', '/api/v1/settings', { token, body: { miner: { pools } } });
+    expect(res.json).toMatchObject({ restart_required: true });
+    const settings = (await call(a, 'GET', '/api/v1/settings', { token })).json as {
+      miner: { pools: unknown[] };
+    };
+    expect(settings.miner.pools).toEqual(pools);
+    farm.advance(60_000);
+  });
+
+  it('accepts a 32-character x-api-key once added, and keeps notes', async () => {
+    const a = farm.miners[0]!.address;
+    const token = await unlock(a);
+    const key = 'k'.repeat(32);
+    expect(
+      (await call(a, 'POST', '/api/v1/apikeys', { token, body: { key, description: 'hashwatch' } })).json,
+    ).toEqual({ status: 'inserted' });
+    const r = await request(`http://${a}/api/v1/settings`, { headers: { 'x-api-key': key } });
+    expect(r.statusCode).toBe(200);
+    await r.body.text();
+    expect((await call(a, 'POST', '/api/v1/apikeys', { token, body: { key: 'short' } })).status).toBe(500);
+    expect(
+      (await call(a, 'POST', '/api/v1/notes', { token, body: { key: 'rack', value: 'A3' } })).status,
+    ).toBe(200);
+    expect((await call(a, 'GET', '/api/v1/notes/rack')).json).toEqual({ value: 'A3' });
+    expect(
+      (await call(a, 'POST', '/api/v1/notes', { token, body: { key: 'rack', value: 'B1' } })).status,
+    ).toBe(409);
+    expect((await call(a, 'DELETE', '/api/v1/notes/rack', { token })).status).toBe(200);
+    expect((await call(a, 'GET', '/api/v1/notes/rack')).status).toBe(404);
+  });
+});
+
 describe('consistency across endpoints', () => {
   it('chains sum to the summary, chips sum to their chain', async () => {
     farm.advance(5_000);
