@@ -18,8 +18,6 @@ import {
   M1_TO_15M,
   RAW_TO_1M,
   ROLLUP_COLS,
-  type FleetRollupRow,
-  type RollupRow,
 } from './rollup-sql.js';
 import type {
   HistoryPoint,
@@ -40,32 +38,43 @@ export const AUTO_RAW_MAX_SPAN_MS = 3 * 3_600_000;
 /** Auto resolution: 1-minute rollups up to this span (at most 4,320 points). */
 export const AUTO_1M_MAX_SPAN_MS = 3 * 86_400_000;
 
-interface RawRow {
-  ts: number;
-  state: number;
-  hr: number | null;
-  hr_nom: number | null;
-  power: number | null;
-  eff: number | null;
-  chip_t: number | null;
-  pcb_t: number | null;
-  fan_min: number | null;
-  throttle: number | null;
-  hw_err: number | null;
-  acc: number | null;
-  rej: number | null;
-}
-interface FleetRawRow {
-  t: number;
-  miners: number;
-  online: number;
-  offline: number;
-  hr: number;
-  nom: number;
-  power: number;
-  chip_max: number | null;
-  pcb_max: number | null;
-}
+/**
+ * Rows are read as arrays (`.raw()`): building a 25-key object per row costs several times the query.
+ * These index maps keep the code readable.
+ */
+type Row = Array<number | null>;
+const indexOf = <T extends string>(cols: readonly T[]): Record<T, number> =>
+  Object.fromEntries(cols.map((c, i) => [c, i])) as Record<T, number>;
+const RAW_COLS = [
+  'ts',
+  'state',
+  'hr',
+  'hr_nom',
+  'power',
+  'eff',
+  'chip_t',
+  'pcb_t',
+  'fan_min',
+  'throttle',
+  'hw_err',
+  'acc',
+  'rej',
+] as const;
+const FLEET_RAW_COLS = [
+  't',
+  'miners',
+  'online',
+  'offline',
+  'hr',
+  'nom',
+  'power',
+  'chip_max',
+  'pcb_max',
+] as const;
+const R = indexOf(['b', ...ROLLUP_COLS]);
+const F = indexOf(['b', ...FLEET_ROLLUP_COLS]);
+const W = indexOf(RAW_COLS);
+const FW = indexOf(FLEET_RAW_COLS);
 
 const same = (v: number | null): Stat => ({ avg: v, min: v, max: v });
 const stat = (avg: number | null, min: number | null, max: number | null, scale: number): Stat => ({
@@ -94,80 +103,87 @@ const blank = (t: number): HistoryPoint => ({
   throttlePct: null,
 });
 
-function rollupPoint(r: RollupRow, bucketMs: number): HistoryPoint {
+/** Nullable cell. */
+const v = (r: Row, i: number): number | null => r[i] ?? null;
+/** Cell that is never null in its query (keys, counts, sums). */
+const n = (r: Row, i: number): number => r[i] ?? 0;
+
+function rollupPoint(r: Row, bucketMs: number): HistoryPoint {
   return {
-    ...blank(r.b * bucketMs),
-    samples: r.n ?? 0,
-    hashrateThs: stat(r.hr_avg, r.hr_min, r.hr_max, HR_SCALE),
-    nominalThs: fromInt(r.nom_avg, HR_SCALE),
-    powerW: stat(r.pw_avg, r.pw_min, r.pw_max, 1),
-    efficiencyJth: stat(r.eff_avg, r.eff_min, r.eff_max, EFF_SCALE),
-    chipTempMaxC: stat(r.chip_avg, r.chip_min, r.chip_max, TEMP_SCALE),
-    pcbTempMaxC: stat(r.pcb_avg, r.pcb_min, r.pcb_max, TEMP_SCALE),
-    fanMinRpm: r.fan_min,
-    offlineS: r.offline_s ?? 0,
-    hwErrors: r.hw_err,
-    poolAccepted: r.acc,
-    poolRejected: r.rej,
-    throttlePct: r.thr_max,
+    ...blank(n(r, R.b) * bucketMs),
+    samples: n(r, R.n),
+    hashrateThs: stat(v(r, R.hr_avg), v(r, R.hr_min), v(r, R.hr_max), HR_SCALE),
+    nominalThs: fromInt(v(r, R.nom_avg), HR_SCALE),
+    powerW: stat(v(r, R.pw_avg), v(r, R.pw_min), v(r, R.pw_max), 1),
+    efficiencyJth: stat(v(r, R.eff_avg), v(r, R.eff_min), v(r, R.eff_max), EFF_SCALE),
+    chipTempMaxC: stat(v(r, R.chip_avg), v(r, R.chip_min), v(r, R.chip_max), TEMP_SCALE),
+    pcbTempMaxC: stat(v(r, R.pcb_avg), v(r, R.pcb_min), v(r, R.pcb_max), TEMP_SCALE),
+    fanMinRpm: v(r, R.fan_min),
+    offlineS: n(r, R.offline_s),
+    hwErrors: v(r, R.hw_err),
+    poolAccepted: v(r, R.acc),
+    poolRejected: v(r, R.rej),
+    throttlePct: v(r, R.thr_max),
   };
 }
 
-function fleetRollupPoint(r: FleetRollupRow, bucketMs: number): HistoryPoint {
-  const offline = fromInt(r.offline_avg, 1000);
+function fleetRollupPoint(r: Row, bucketMs: number): HistoryPoint {
+  const offline = fromInt(v(r, F.offline_avg), 1000);
   return {
-    ...blank(r.b * bucketMs),
-    samples: r.n ?? 0,
-    hashrateThs: stat(r.hr_avg, r.hr_min, r.hr_max, HR_SCALE),
-    nominalThs: fromInt(r.nom_avg, HR_SCALE),
-    powerW: stat(r.pw_avg, r.pw_min, r.pw_max, 1),
-    efficiencyJth: stat(r.eff_avg, r.eff_min, r.eff_max, EFF_SCALE),
-    chipTempMaxC: stat(r.chip_avg, r.chip_min, r.chip_max, TEMP_SCALE),
-    pcbTempMaxC: stat(r.pcb_avg, r.pcb_min, r.pcb_max, TEMP_SCALE),
+    ...blank(n(r, F.b) * bucketMs),
+    samples: n(r, F.n),
+    hashrateThs: stat(v(r, F.hr_avg), v(r, F.hr_min), v(r, F.hr_max), HR_SCALE),
+    nominalThs: fromInt(v(r, F.nom_avg), HR_SCALE),
+    powerW: stat(v(r, F.pw_avg), v(r, F.pw_min), v(r, F.pw_max), 1),
+    efficiencyJth: stat(v(r, F.eff_avg), v(r, F.eff_min), v(r, F.eff_max), EFF_SCALE),
+    chipTempMaxC: stat(v(r, F.chip_avg), v(r, F.chip_min), v(r, F.chip_max), TEMP_SCALE),
+    pcbTempMaxC: stat(v(r, F.pcb_avg), v(r, F.pcb_min), v(r, F.pcb_max), TEMP_SCALE),
     offlineS: offline === null ? null : Math.round((offline * bucketMs) / 1000),
-    minerCount: fromInt(r.miners_avg, 1000),
-    onlineCount: fromInt(r.online_avg, 1000),
+    minerCount: fromInt(v(r, F.miners_avg), 1000),
+    onlineCount: fromInt(v(r, F.online_avg), 1000),
     offlineCount: offline,
   };
 }
 
-function rawPoint(r: RawRow, prevTs: number | null): HistoryPoint {
-  const offline = r.state === OFFLINE_CODE;
+function rawPoint(r: Row, prevTs: number | null): HistoryPoint {
+  const ts = n(r, W.ts);
+  const state = n(r, W.state);
+  const offline = state === OFFLINE_CODE;
   return {
-    ...blank(r.ts * 1000),
+    ...blank(ts * 1000),
     samples: 1,
-    state: decodeMinerState(r.state),
-    hashrateThs: same(fromInt(r.hr, HR_SCALE)),
-    nominalThs: fromInt(r.hr_nom, HR_SCALE),
-    powerW: same(r.power),
-    efficiencyJth: same(fromInt(r.eff, EFF_SCALE)),
-    chipTempMaxC: same(fromInt(r.chip_t, TEMP_SCALE)),
-    pcbTempMaxC: same(fromInt(r.pcb_t, TEMP_SCALE)),
-    fanMinRpm: r.fan_min,
+    state: decodeMinerState(state),
+    hashrateThs: same(fromInt(v(r, W.hr), HR_SCALE)),
+    nominalThs: fromInt(v(r, W.hr_nom), HR_SCALE),
+    powerW: same(v(r, W.power)),
+    efficiencyJth: same(fromInt(v(r, W.eff), EFF_SCALE)),
+    chipTempMaxC: same(fromInt(v(r, W.chip_t), TEMP_SCALE)),
+    pcbTempMaxC: same(fromInt(v(r, W.pcb_t), TEMP_SCALE)),
+    fanMinRpm: v(r, W.fan_min),
     // The time since the previous poll is what this poll says about (capped: a long gap is unknown, not offline).
-    offlineS: offline && prevTs !== null ? Math.min(r.ts - prevTs, 600) : 0,
-    hwErrors: r.hw_err,
-    poolAccepted: r.acc,
-    poolRejected: r.rej,
-    throttlePct: r.throttle,
+    offlineS: offline && prevTs !== null ? Math.min(ts - prevTs, 600) : 0,
+    hwErrors: v(r, W.hw_err),
+    poolAccepted: v(r, W.acc),
+    poolRejected: v(r, W.rej),
+    throttlePct: v(r, W.throttle),
   };
 }
 
-function fleetRawPoint(r: FleetRawRow): HistoryPoint {
-  const hr = fromInt(r.hr, HR_SCALE);
-  const eff = r.hr > 0 ? Math.round((r.power * 100_000) / r.hr) / EFF_SCALE : null;
+function fleetRawPoint(r: Row): HistoryPoint {
+  const hr = n(r, FW.hr);
+  const power = n(r, FW.power);
   return {
-    ...blank(r.t),
+    ...blank(n(r, FW.t)),
     samples: 1,
-    hashrateThs: same(hr),
-    nominalThs: fromInt(r.nom, HR_SCALE),
-    powerW: same(r.power),
-    efficiencyJth: same(eff),
-    chipTempMaxC: same(fromInt(r.chip_max, TEMP_SCALE)),
-    pcbTempMaxC: same(fromInt(r.pcb_max, TEMP_SCALE)),
-    minerCount: r.miners,
-    onlineCount: r.online,
-    offlineCount: r.offline,
+    hashrateThs: same(fromInt(hr, HR_SCALE)),
+    nominalThs: fromInt(v(r, FW.nom), HR_SCALE),
+    powerW: same(power),
+    efficiencyJth: same(hr > 0 ? Math.round((power * 100_000) / hr) / EFF_SCALE : null),
+    chipTempMaxC: same(fromInt(v(r, FW.chip_max), TEMP_SCALE)),
+    pcbTempMaxC: same(fromInt(v(r, FW.pcb_max), TEMP_SCALE)),
+    minerCount: v(r, FW.miners),
+    onlineCount: v(r, FW.online),
+    offlineCount: v(r, FW.offline),
   };
 }
 
@@ -254,45 +270,47 @@ export function createHistoryReader(
   const cols = ROLLUP_COLS.join(', ');
   const fcols = FLEET_ROLLUP_COLS.join(', ');
   const s = {
-    raw: db.prepare<[number, number, number, number, number], RawRow>(
+    raw: db.prepare<[number, number, number, number, number], Row>(
       `${blocks} SELECT blk * 60 + s AS ts, state, hr, hr_nom, power, eff, chip_t, pcb_t, fan_min, throttle, hw_err, acc, rej
        FROM bs CROSS JOIN telemetry ON telemetry.blk = bs.x AND telemetry.miner = ?
        WHERE blk * 60 + s BETWEEN ? AND ? ORDER BY blk, s`,
     ),
-    m1: db.prepare<[number, number, number, number, number], RollupRow>(
+    m1: db.prepare<[number, number, number, number, number], Row>(
       `${blocks} SELECT q * 15 + m AS b, ${cols}
        FROM bs CROSS JOIN rollup_1m ON rollup_1m.q = bs.x AND rollup_1m.miner = ?
        WHERE q * 15 + m BETWEEN ? AND ? ORDER BY q, m`,
     ),
-    m1Tail: db.prepare<[number, number, number], RollupRow>(
+    m1Tail: db.prepare<[number, number, number], Row>(
       `${blocks} SELECT x AS b, ${RAW_TO_1M}
        FROM bs CROSS JOIN telemetry ON telemetry.blk = bs.x AND telemetry.miner = ? GROUP BY x ORDER BY x`,
     ),
-    m15: db.prepare<[number, number, number, number, number], RollupRow>(
+    m15: db.prepare<[number, number, number, number, number], Row>(
       `${blocks} SELECT d * 96 + k AS b, ${cols}
        FROM bs CROSS JOIN rollup_15m ON rollup_15m.d = bs.x AND rollup_15m.miner = ?
        WHERE d * 96 + k BETWEEN ? AND ? ORDER BY d, k`,
     ),
-    m15Tail: db.prepare<[number, number, number], RollupRow>(
+    m15Tail: db.prepare<[number, number, number], Row>(
       `${blocks} SELECT x AS b, ${M1_TO_15M}
        FROM bs CROSS JOIN rollup_1m ON rollup_1m.q = bs.x AND rollup_1m.miner = ? GROUP BY x ORDER BY x`,
     ),
-    fleetRaw: db.prepare<[number, number], FleetRawRow>(
+    fleetRaw: db.prepare<[number, number], Row>(
       'SELECT t, miners, online, offline, hr, nom, power, chip_max, pcb_max FROM fleet_telemetry WHERE t BETWEEN ? AND ? ORDER BY t',
     ),
-    fleet1m: db.prepare<[number, number], FleetRollupRow>(
+    fleet1m: db.prepare<[number, number], Row>(
       `SELECT b, ${fcols} FROM fleet_rollup_1m WHERE b BETWEEN ? AND ? ORDER BY b`,
     ),
-    fleet1mTail: db.prepare<[number, number], FleetRollupRow>(
+    fleet1mTail: db.prepare<[number, number], Row>(
       `SELECT t / 60000 AS b, ${FLEET_RAW_TO_1M} FROM fleet_telemetry WHERE t >= ? AND t < ? GROUP BY t / 60000 ORDER BY b`,
     ),
-    fleet15m: db.prepare<[number, number], FleetRollupRow>(
+    fleet15m: db.prepare<[number, number], Row>(
       `SELECT b, ${fcols} FROM fleet_rollup_15m WHERE b BETWEEN ? AND ? ORDER BY b`,
     ),
-    fleet15mTail: db.prepare<[number, number], FleetRollupRow>(
+    fleet15mTail: db.prepare<[number, number], Row>(
       `SELECT b / 15 AS b, ${FLEET_1M_TO_15M} FROM fleet_rollup_1m WHERE b >= ? AND b < ? GROUP BY b / 15 ORDER BY b / 15`,
     ),
   };
+
+  for (const st of Object.values(s)) st.raw(true);
 
   const read = (key: number | null, res: Resolution, from: number, to: number): HistoryPoint[] => {
     const wm = watermarks();
@@ -303,7 +321,7 @@ export function createHistoryReader(
       let prev: number | null = null;
       return s.raw.all(Math.floor(fromS / 60), Math.floor(toS / 60), key, fromS, toS).map((r) => {
         const p = rawPoint(r, prev);
-        prev = r.ts;
+        prev = r[W.ts]!;
         return p;
       });
     }

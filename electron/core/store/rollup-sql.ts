@@ -141,7 +141,3 @@ export const FLEET_1M_TO_15M = aliased(FLEET_ROLLUP_COLS, [
   ...wmm('chip', 'n'),
   ...wmm('pcb', 'n'),
 ]);
-
-/** A row of rollup columns as SQLite returns it. */
-export type RollupRow = { b: number } & Record<(typeof ROLLUP_COLS)[number], number | null>;
-export type FleetRollupRow = { b: number } & Record<(typeof FLEET_ROLLUP_COLS)[number], number | null>;
