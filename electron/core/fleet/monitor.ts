@@ -71,6 +71,11 @@ export interface FleetMonitorOptions {
   maxConcurrent?: number;
   /** Length of a cycle: results are written and pushed once per this many ms. */
   flushMs?: number;
+  /**
+   * A cycle ends early once this many results wait, so one transaction (and one pause of the event
+   * loop) stays short on a large farm: 10,000 miners every 5 s finish 2,000 polls a second.
+   */
+  maxCycleResults?: number;
   /** How often a slice of store maintenance runs. */
   maintainEveryMs?: number;
   /** Failed polls in a row after which a miner is `offline`. */
@@ -93,6 +98,8 @@ export interface CycleStats {
   /** Time spent in the last cycle flush (store write, inventory, alerts), ms. */
   lastFlushMs: number;
   maxFlushMs: number;
+  /** Time spent flushing since start, ms (store share of the poller's CPU). */
+  totalFlushMs: number;
 }
 
 export interface FleetMonitor {
@@ -132,6 +139,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
   const flushMs = opts.flushMs ?? 1000;
   const maintainEveryMs = opts.maintainEveryMs ?? 5000;
   const offlineAfter = opts.offlineAfter ?? 3;
+  const maxCycleResults = opts.maxCycleResults ?? 1000;
   const onError = opts.onError ?? (() => {});
 
   const states = new Map<string, MinerState>();
@@ -142,7 +150,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
   let flushTimer: unknown = null;
   let maintainTimer: unknown = null;
   let running = false;
-  const cycle: CycleStats = { cycles: 0, results: 0, lastFlushMs: 0, maxFlushMs: 0 };
+  const cycle: CycleStats = { cycles: 0, results: 0, lastFlushMs: 0, maxFlushMs: 0, totalFlushMs: 0 };
 
   const scheduler: Scheduler = createScheduler<MinerSnapshot>({
     clock,
@@ -204,6 +212,8 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
         track(to, snapshots?.get(to.address) ?? old?.snapshot ?? null);
         inventory.remove([from.id]);
       } else if (old) {
+        // Results from the old address still waiting for the cycle write would move it back.
+        pending = pending.filter((p) => p.id !== to.id || p.address === to.address);
         old.miner = to;
         changed.add(to.id);
         scheduler.update({ id: to.id, address: to.address, mac: to.mac });
@@ -274,6 +284,10 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
     });
     changed.add(st.miner.id);
     polled.add(st.miner.id);
+    if (pending.length >= maxCycleResults && running) {
+      if (flushTimer !== null) timers.clearTimeout(flushTimer);
+      flushTimer = timers.setTimeout(flushLoop, 0);
+    }
   };
 
   const sweepStale = (now: number) => {
@@ -329,6 +343,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
       cycle.results += results.length;
       cycle.lastFlushMs = performance.now() - t0;
       cycle.maxFlushMs = Math.max(cycle.maxFlushMs, cycle.lastFlushMs);
+      cycle.totalFlushMs += cycle.lastFlushMs;
     }
   };
 

@@ -111,11 +111,29 @@ function slimSettings(settings: unknown): unknown {
 
 const WORKING = new Set(['mining', 'auto-tuning']);
 
+/**
+ * Shares identical slow bodies between miners: every S19j Pro on one firmware has the same /model and
+ * the same preset list, so 10,000 miners hold a handful of copies instead of 10,000 (tens of MB).
+ */
+function createInterner(max = 2000) {
+  const seen = new Map<string, unknown>();
+  return (v: unknown): unknown => {
+    if (!isObj(v)) return v;
+    const key = JSON.stringify(v);
+    const hit = seen.get(key);
+    if (hit !== undefined) return hit;
+    if (seen.size >= max) seen.clear();
+    seen.set(key, v);
+    return v;
+  };
+}
+
 export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
   const { client, clock } = opts;
   const ttl = opts.slowTtlMs ?? 10 * 60_000;
   const random = opts.random ?? Math.random;
   const cache = new Map<string, CacheEntry>();
+  const intern = createInterner();
 
   const warningOf = (e: unknown) =>
     e instanceof HashwatchError && (e.code === 'AuthFailed' || e.code === 'RateLimited')
@@ -143,9 +161,9 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
     ) => (r.status === 'fulfilled' ? slim(r.value) : fallback);
     const entry: CacheEntry = {
       info: value(info, old?.info ?? null, slimInfo),
-      model: value(model, old?.model ?? null, slimModel),
-      settings: value(settings, old?.settings ?? null, slimSettings),
-      presets: value(presets, old?.presets ?? null),
+      model: value(model, old?.model ?? null, (v) => intern(slimModel(v))),
+      settings: value(settings, old?.settings ?? null, (v) => intern(slimSettings(v))),
+      presets: value(presets, old?.presets ?? null, intern),
       fetchedAt: now,
       // Jitter spreads the refreshes of miners first seen together.
       expiresAt: now + ttl * (0.8 + 0.4 * random()),

@@ -1,0 +1,328 @@
+/**
+ * Poll benchmark: the fleet poller against simulated farms of 1,000, 5,000 and 10,000 miners.
+ *
+ * The simulator runs in child processes (shards of at most 5,000 miners, so each stays within the
+ * 20,000 file descriptors of this machine with its listening and keep-alive sockets), so the figures
+ * below are the poller's own: polls per second sustained, CPU microseconds per miner-poll (HTTP,
+ * parse, normalise, store, alerts, inventory), event-loop delay p99, RSS and database growth per
+ * miner-day. It prints figures and asserts nothing.
+ *
+ *   npx tsx tests/bench/poll.ts [--sizes 1000,5000,10000] [--seconds 30] [--interval 5] [--warmup 120] [--profile]
+ *
+ * The machine is shared: the load average during each window is printed next to the figures.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Session } from 'node:inspector/promises';
+import Database from 'better-sqlite3';
+import { createFleet } from '../../electron/core/fleet/fleet.js';
+import { createInventory } from '../../electron/core/fleet/inventory.js';
+import { createEventBus } from '../../electron/core/service/events.js';
+import { openStore } from '../../electron/core/store/index.js';
+import { createVnishClient, normaliseSnapshot } from '../../electron/core/vnish/index.js';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
+};
+const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
+const WINDOW_S = Number(arg('seconds', '30'));
+const INTERVAL_S = Number(arg('interval', '5'));
+const SHARD = 5000;
+const PROFILE = process.argv.includes('--profile');
+const WARMUP_MAX_S = Number(arg('warmup', '120'));
+const CLK_TCK = 100;
+
+/** Counts TCP connects, to show keep-alive at work (a poll should reuse its miner's socket). */
+let connects = 0;
+const originalConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+  connects++;
+  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+} as typeof net.Socket.prototype.connect;
+
+interface SimMiner {
+  address: string;
+  mac: string;
+  password: string;
+}
+
+interface Shard {
+  child: ChildProcess;
+  pid: number;
+  miners: SimMiner[];
+}
+
+const childPath = fileURLToPath(new URL('./poll-sim.ts', import.meta.url));
+
+function request<T>(child: ChildProcess, msg: object, reply: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const on = (m: { type: string; message?: string }) => {
+      if (m.type === reply) {
+        child.off('message', on);
+        resolve(m as T);
+      } else if (m.type === 'error') {
+        child.off('message', on);
+        reject(new Error(m.message));
+      }
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
+
+async function startShard(miners: number, seed: number, cgminer: boolean): Promise<Shard> {
+  const child = fork(childPath, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await request<{ pid: number; miners: SimMiner[] }>(
+    child,
+    { type: 'start', miners, seed, cgminer },
+    'ready',
+  );
+  return { child, pid: ready.pid, miners: ready.miners };
+}
+
+/** CPU seconds (user + system) of a process from /proc, so a busy child need not answer. */
+function procCpuS(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function dbBytes(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }))
+    );
+  } finally {
+    db.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+interface Row {
+  miners: number;
+  shards: number;
+  pollsPerS: number;
+  expectedPerS: number;
+  failedShare: number;
+  cpuUsPerPoll: number;
+  pollerCpuPct: number;
+  storeMsPerS: number;
+  maxFlushMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  rssMaxMb: number;
+  simCpuPct: number;
+  dbBytesPerMinerDay: number;
+  warmupS: number;
+}
+
+async function runSize(n: number): Promise<Row> {
+  const shardCount = Math.ceil(n / SHARD);
+  const cgminer = n < 10_000;
+  const shards: Shard[] = [];
+  for (let i = 0; i < shardCount; i++) {
+    const size = Math.min(SHARD, n - i * SHARD);
+    shards.push(await startShard(size, 1000 + i, cgminer));
+  }
+  const sim = shards.flatMap((s) => s.miners);
+  const passwords = new Map(sim.map((m) => [m.address, m.password]));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-bench-poll-'));
+  const dbFile = path.join(dir, 'bench.db');
+  const clock = { now: () => Date.now() };
+  const store = openStore({ path: dbFile, clock });
+  const timing = { writeMs: 0, writeMax: 0, maintainMs: 0, maintainMax: 0, maintainCalls: 0 };
+  const timed =
+    <A extends unknown[], R>(fn: (...a: A) => R, add: (ms: number) => void) =>
+    (...a: A): R => {
+      const t = performance.now();
+      try {
+        return fn(...a);
+      } finally {
+        add(performance.now() - t);
+      }
+    };
+  const realWrite = store.writeCycle.bind(store);
+  const realMaintain = store.maintain.bind(store);
+  store.writeCycle = timed(realWrite, (ms) => {
+    timing.writeMs += ms;
+    timing.writeMax = Math.max(timing.writeMax, ms);
+  });
+  store.maintain = timed(realMaintain, (ms) => {
+    timing.maintainMs += ms;
+    timing.maintainCalls++;
+    timing.maintainMax = Math.max(timing.maintainMax, ms);
+  });
+  const client = createVnishClient({
+    credentials: {
+      passwordFor: async (t) => passwords.get(t.address) ?? null,
+      tryFactoryPassword: () => false,
+    },
+    // One keep-alive socket per miner keeps 10,000 miners inside 20,000 descriptors.
+    maxConnectionsPerMiner: 1,
+    maxConnections: 512,
+    clock,
+  });
+  const bus = createEventBus();
+  const inventory = createInventory({ bus, clock });
+  let ticks = 0;
+  bus.on('fleet.tick', () => ticks++);
+  const errors: string[] = [];
+  const fleet = createFleet({
+    clock,
+    bus,
+    inventory,
+    store,
+    client,
+    normalise: normaliseSnapshot,
+    intervalMs: INTERVAL_S * 1000,
+    maxConcurrent: 512,
+    onError: (where, e) => {
+      if (errors.length < 5) errors.push(`${where}: ${String(e)}`);
+    },
+  });
+  fleet.monitor.adopt(sim.map((m) => ({ address: m.address, mac: m.mac })));
+  const t0 = Date.now();
+  fleet.start();
+
+  // Warm-up: first polls read the slow data and unlock every miner; wait until the fleet is live.
+  let lastPrint = Date.now();
+  for (;;) {
+    await sleep(500);
+    const live = fleet.monitor.summary().counts.online;
+    if (live >= n || Date.now() - t0 > WARMUP_MAX_S * 1000) break;
+    if (Date.now() - lastPrint > 10_000) {
+      lastPrint = Date.now();
+      const st = fleet.monitor.stats();
+      console.log(
+        `  warming up: ${fmt(live)} live, ${st.inFlight} in flight, ${fmt(st.succeeded)} polls done`,
+      );
+    }
+  }
+  await sleep(INTERVAL_S * 1000);
+  const warmupS = (Date.now() - t0) / 1000;
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const s0 = fleet.monitor.stats();
+  const connects0 = connects;
+  Object.assign(timing, { writeMs: 0, writeMax: 0, maintainMs: 0, maintainMax: 0, maintainCalls: 0 });
+  const cpu0 = process.cpuUsage();
+  const sim0 = shards.reduce((a, s) => a + procCpuS(s.pid), 0);
+  const db0 = dbBytes(dbFile);
+  const w0 = performance.now();
+  loop.enable();
+  const session = PROFILE ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  let rssMax = 0;
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
+  await sleep(WINDOW_S * 1000);
+  loop.disable();
+  clearInterval(rssTimer);
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(os.tmpdir(), `hw-poll-${n}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of the window: ${file}`);
+    session.disconnect();
+  }
+  const wallS = (performance.now() - w0) / 1000;
+  const load = os.loadavg()[0]!;
+  const cpu = process.cpuUsage(cpu0);
+  const simCpuS = shards.reduce((a, s) => a + procCpuS(s.pid), 0) - sim0;
+  const s1 = fleet.monitor.stats();
+  const db1 = dbBytes(dbFile);
+
+  const polls = s1.succeeded + s1.failed - (s0.succeeded + s0.failed);
+  const failed = s1.failed - s0.failed;
+  console.log(
+    `  store.writeCycle ${fmt(timing.writeMs / wallS, 1)} ms/s (longest ${fmt(timing.writeMax, 1)} ms); store.maintain ${fmt(timing.maintainMs / wallS, 1)} ms/s (${timing.maintainCalls} slices, longest ${fmt(timing.maintainMax, 1)} ms)`,
+  );
+  const mu = process.memoryUsage();
+  console.log(
+    `  memory: rss ${fmt(mu.rss / 1048576)} MB, heap used ${fmt(mu.heapUsed / 1048576)} / total ${fmt(mu.heapTotal / 1048576)} MB, external ${fmt(mu.external / 1048576)} MB, array buffers ${fmt(mu.arrayBuffers / 1048576)} MB (at start: rss ${fmt(baseRss / 1048576)} MB)`,
+  );
+  console.log(`  machine load average during the window: ${fmt(load, 1)} on ${os.cpus().length} CPUs`);
+  console.log(`  TCP connects in the window: ${fmt(connects - connects0)} for ${fmt(polls)} polls`);
+  const cpuUs = cpu.user + cpu.system;
+  const row: Row = {
+    miners: n,
+    shards: shardCount,
+    pollsPerS: polls / wallS,
+    expectedPerS: n / INTERVAL_S,
+    failedShare: polls ? failed / polls : 0,
+    cpuUsPerPoll: polls ? cpuUs / polls : NaN,
+    pollerCpuPct: (cpuUs / 1e6 / wallS) * 100,
+    storeMsPerS: (s1.totalFlushMs - s0.totalFlushMs) / wallS,
+    maxFlushMs: s1.maxFlushMs,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    loopMaxMs: loop.max / 1e6,
+    rssMaxMb: rssMax / 1024 / 1024,
+    simCpuPct: (simCpuS / wallS) * 100,
+    dbBytesPerMinerDay: ((db1 - db0) / n / wallS) * 86_400,
+    warmupS,
+  };
+
+  await fleet.stop();
+  await client.close();
+  store.close();
+  for (const s of shards) {
+    await request(s.child, { type: 'close' }, 'closed').catch(() => {});
+    s.child.kill();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (errors.length) console.log(`  errors: ${errors.join(' | ')}`);
+  console.log(`  fleet.tick events: ${fmt(ticks / ((Date.now() - t0) / 1000), 2)}/s`);
+  return row;
+}
+
+console.log(
+  `Poll benchmark: interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
+    try {
+      return fs.readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+(\d+)/)?.[1] ?? '?';
+    } catch {
+      return '?';
+    }
+  })()}`,
+);
+const baseRss = process.memoryUsage().rss;
+const rows: Row[] = [];
+for (const n of SIZES) {
+  console.log(`\n== ${fmt(n)} miners ==`);
+  const r = await runSize(n);
+  rows.push(r);
+  console.log(
+    [
+      `  polls/s sustained   ${fmt(r.pollsPerS, 1)} (schedule: ${fmt(r.expectedPerS)}/s, failed ${fmt(r.failedShare * 100, 2)} %)`,
+      `  CPU per miner-poll  ${fmt(r.cpuUsPerPoll, 1)} us  (poller process ${fmt(r.pollerCpuPct, 1)} % of one core)`,
+      `  store flush         ${fmt(r.storeMsPerS, 1)} ms per s, longest cycle ${fmt(r.maxFlushMs, 1)} ms`,
+      `  event-loop delay    p99 ${fmt(r.loopP99Ms, 1)} ms, max ${fmt(r.loopMaxMs, 1)} ms`,
+      `  RSS (poller)        ${fmt(r.rssMaxMb, 0)} MB max`,
+      `  simulator CPU       ${fmt(r.simCpuPct, 1)} % of one core (${r.shards} child process${r.shards > 1 ? 'es' : ''}, measured apart)`,
+      `  DB growth           ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2)} MB per miner-day of raw polling at ${INTERVAL_S} s`,
+      `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet + one interval`,
+    ].join('\n'),
+  );
+}
+console.log('\nminers  polls/s  us/poll  loop p99 ms  RSS MB  sim CPU %  DB MB/miner-day');
+for (const r of rows) {
+  console.log(
+    `${String(r.miners).padStart(6)}  ${fmt(r.pollsPerS, 0).padStart(7)}  ${fmt(r.cpuUsPerPoll, 1).padStart(7)}  ${fmt(r.loopP99Ms, 1).padStart(11)}  ${fmt(r.rssMaxMb).padStart(6)}  ${fmt(r.simCpuPct, 1).padStart(9)}  ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2).padStart(15)}`,
+  );
+}
