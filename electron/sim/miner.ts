@@ -351,6 +351,7 @@ export class SimMiner {
   restartRequired = false;
   rebootRequired = false;
   private lastSwitchCheckMs = 0;
+  private lowHrSinceMs: number | null = null;
   faults: FaultRecord[] = [];
   private faultSeq = 0;
   /** Counter of answered requests, drives the probability of network faults deterministically. */
@@ -1027,6 +1028,34 @@ export class SimMiner {
       this.log('status', 'ERROR: Not enough operational chains', t);
       return;
     }
+    // restart_hashrate: a miner that stays under this share of its nominal hashrate for 5 minutes restarts.
+    const minPct = Number(misc.restart_hashrate ?? 0);
+    // Against the whole unit's nominal: a dead chain counts as lost hashrate.
+    const nominal =
+      this.cal.kHash *
+      this.model.chains *
+      this.model.chipsPerChain *
+      this.presetFV().freqMhz *
+      (this.gen === '1.3' ? this.throttlePct / 100 : 1);
+    if (this.state === 'mining' && minPct > 0 && nominal > 0 && (this.hrGhs / nominal) * 100 < minPct) {
+      if (this.lowHrSinceMs === null) this.lowHrSinceMs = t;
+      else if (t - this.lowHrSinceMs >= 300_000) {
+        this.lowHrSinceMs = null;
+        this.restartTimes = this.restartTimes.filter((x) => t - x < 3_600_000);
+        this.restartTimes.push(t);
+        this.restartCount++;
+        if (this.restartTimes.length > Number(misc.max_restart_attempts ?? 3)) {
+          this.log('status', 'ERROR: Too many restarts, mining stopped', t);
+          this.goto('failure', null, t, 'Low hashrate: too many restart attempts');
+          this.failureCode = 2005;
+          return;
+        }
+        this.annotate(t, 'restart');
+        this.log('status', `INFO: Restarting (${this.restartTimes.length}) - hashrate below ${minPct}%`, t);
+        this.goto('restarting', this.timing.restartS, t);
+        return;
+      }
+    } else this.lowHrSinceMs = null;
     this.presetSwitcher(t, hottest);
   }
 

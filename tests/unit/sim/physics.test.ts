@@ -142,6 +142,34 @@ describe('time', () => {
   });
 });
 
+describe('self-protection settings', () => {
+  it('restart_hashrate restarts a miner that stays under it, then gives up after max_restart_attempts', () => {
+    const m = miner(13);
+    m.settings.misc.restart_hashrate = 90;
+    m.addFault({ type: 'chain', chain: 0 }, m.t);
+    m.advanceTo(m.t + 6 * 60_000);
+    expect(m.annotations.some((a) => a.type === 'restart')).toBe(true);
+    expect(m.statusLog.join('\n')).toMatch(/hashrate below 90%/);
+    m.advanceTo(m.t + 60 * 60_000);
+    expect(m.state).toBe('failure');
+  });
+
+  it('the preset switcher steps down when hot, without touching the configured preset', () => {
+    const m = miner(14);
+    const configured = m.settings.overclock.preset;
+    m.settings.overclock.preset_switcher = {
+      ...m.settings.overclock.preset_switcher,
+      enabled: true,
+      decrease_temp: 60,
+      rise_temp: 40,
+      check_time: 60,
+    };
+    m.advanceTo(m.t + 10 * 60_000);
+    expect(Number(m.runningPreset)).toBeLessThan(Number(configured));
+    expect(m.settings.overclock.preset).toBe(configured);
+  });
+});
+
 describe('history before start', () => {
   it('a miner with historyS has lived through it lazily: /metrics is filled at start', () => {
     const init: MinerInit = {
