@@ -153,9 +153,11 @@ function latency(
   const store = openStore({ path, clock: manualClock(ranges[0]![2]) });
   for (const [name, from, to, res] of ranges) {
     const times: number[] = [];
+    let cpuUs = 0;
     let points = 0;
     for (let k = 0; k < 30; k++) {
       const minerId = minerIds.length ? minerIds[k % minerIds.length] : undefined;
+      const c = process.cpuUsage();
       const t = performance.now();
       const h = store.history({
         minerId,
@@ -164,10 +166,13 @@ function latency(
         resolution: (res as 'raw' | '1m' | '15m' | undefined) ?? 'auto',
       });
       times.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      cpuUs += d.user + d.system;
       points = h.points.length;
     }
     console.log(
-      `history ${label} ${name}: p50 ${fmt(pct(times, 0.5), 2)} ms, p95 ${fmt(pct(times, 0.95), 2)} ms (${points} points)`,
+      `history ${label} ${name}: CPU ${fmt(cpuUs / 30 / 1000, 2)} ms per query; wall p50 ${fmt(pct(times, 0.5), 2)} ms, ` +
+        `p95 ${fmt(pct(times, 0.95), 2)} ms (${points} points)`,
     );
   }
   store.close();
