@@ -10,11 +10,12 @@ import { createCore, type Core } from '../core/index.js';
 import { createMemoryCredentialStore } from '../core/credentials/store.js';
 import { startDemoFarm, type DemoFarm } from '../sim/demo.js';
 import { registerIpc } from './ipc.js';
+import { startAlertNotifications } from './notifications.js';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './protocol.js';
 
 export type ElectronApi = Pick<
   typeof ElectronNs,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'session' | 'shell'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'session' | 'shell' | 'Notification'
 >;
 
 export interface ShellOptions {
@@ -144,6 +145,14 @@ export function startShell(electron: ElectronApi, opts: ShellOptions): Shell {
     state.core = core;
     if (state.demo) core.discovery.start(state.demo.targets);
     registerIpc({ ipcMain, dispatch: core.dispatch, bus: core.bus, window: () => state.win });
+    startAlertNotifications({
+      Notification: electron.Notification,
+      bus: core.bus,
+      onClick: () => {
+        state.win?.show();
+        state.win?.focus();
+      },
+    });
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenu(electron)));
     createWindow();
   });

@@ -34,6 +34,7 @@ export function createFakeElectron() {
     permissionCheck: null as null | ((...a: unknown[]) => boolean),
     menu: null as unknown,
     quitCalled: false,
+    notifications: [] as Array<{ title: string; body: string }>,
   };
 
   class FakeBrowserWindow extends EventEmitter {
@@ -95,6 +96,16 @@ export function createFakeElectron() {
       },
     },
     shell: { openPath: async () => '' },
+    Notification: Object.assign(
+      class {
+        constructor(public options: { title: string; body: string }) {}
+        on() {}
+        show() {
+          record.notifications.push(this.options);
+        }
+      },
+      { isSupported: () => true },
+    ),
   };
   return { electron, windows, handlers, record, becomeReady: () => readyResolve() };
 }

@@ -119,6 +119,34 @@ describe('Electron shell', () => {
     await shell.core?.close();
   });
 
+  it('shows a raised alert as a desktop notification', async () => {
+    const { fake, shell } = await boot();
+    const at = new Date().toISOString();
+    shell.core!.bus.emit('alerts.raised', {
+      at,
+      alerts: [
+        {
+          id: `m1|fan-lost|1`,
+          minerId: 'm1',
+          address: '10.0.0.7',
+          kind: 'fan-lost',
+          severity: 'critical',
+          message: '10.0.0.7: fan 2 lost',
+          value: null,
+          threshold: null,
+          raisedAt: at,
+          updatedAt: at,
+          clearedAt: null,
+        },
+      ],
+    });
+    for (let i = 0; i < 400 && fake.record.notifications.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(fake.record.notifications).toHaveLength(1);
+    expect(JSON.stringify(fake.record.notifications[0])).toMatch(/10\.0\.0\.7/);
+    await shell.core?.close();
+  });
+
   it('uses the same channel names in the preload as in main', () => {
     expect(preloadChannels.CALL_CHANNEL_PREFIX).toBe(CALL_CHANNEL_PREFIX);
     expect(preloadChannels.EVENT_CHANNEL).toBe(EVENT_CHANNEL);
