@@ -3,10 +3,12 @@
  * renderer does not hear from the core: what happened, what Hashwatch is doing, what the technician
  * can do. While it shows, no figure on the page is presented as live.
  */
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useAppStore } from '../store/store-context.js';
 import type { ConnectionInfo } from '../store/connection-slice.js';
 import { formatAge } from '../logic/format.js';
+
+const FIRST_CONNECT_GRACE_MS = 800;
 
 const TRANSPORT_LABEL = { ipc: 'desktop app', websocket: 'WebSocket' } as const;
 
@@ -133,8 +135,15 @@ function messageFor(c: ConnectionInfo, nowMs: number): Message | null {
 export function ConnectionOverlay() {
   const c = useAppStore((s) => s.connection);
   const nowMs = useAppStore((s) => s.localNowMs);
+  // A first connection normally opens within milliseconds: do not flash a message on every page load.
+  const [graceOver, setGraceOver] = useState(false);
+  useEffect(() => {
+    const t = window.setTimeout(() => setGraceOver(true), FIRST_CONNECT_GRACE_MS);
+    return () => window.clearTimeout(t);
+  }, []);
   const msg = messageFor(c, nowMs);
   if (!msg) return null;
+  if (c.status === 'connecting' && c.failedAttempts === 0 && !graceOver) return null;
   return (
     <div className="overlay" data-testid="connection-overlay" data-status={c.status}>
       <section className="overlay-card" role="alert" aria-live="assertive" aria-labelledby="overlay-title">

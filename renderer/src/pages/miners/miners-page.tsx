@@ -3,7 +3,7 @@
  */
 import { useCallback, useId } from 'react';
 import { PageHeader } from '../../components/page-header.js';
-import { formatNumber } from '../../logic/format.js';
+import { formatCount, formatNumber } from '../../logic/format.js';
 import { STATE_FILTERS, type MinerColumnKey, type StateFilter } from '../../logic/miner-table.js';
 import { createFreshnessContextSelector, createMinerRowsSelector } from '../../store/selectors.js';
 import { useAppStore, useAppStoreApi, useMemoSelector } from '../../store/store-context.js';
@@ -32,9 +32,11 @@ export function MinersPage() {
     <div className="page page-miners" data-testid="page-miners">
       <PageHeader title="Miners">
         <span className="muted" data-testid="miners-count" data-count={rows.length} data-total={total}>
-          {filtered
-            ? `${formatNumber(rows.length)} of ${formatNumber(total)} miners`
-            : `${formatNumber(total)} miners`}
+          {!loaded
+            ? 'Loading…'
+            : filtered
+              ? `${formatNumber(rows.length)} of ${formatNumber(total)} miners`
+              : formatCount(total, 'miner')}
         </span>
       </PageHeader>
 
