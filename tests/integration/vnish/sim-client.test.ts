@@ -374,3 +374,27 @@ describe('writes', () => {
     expect((await c.status(addr(i))).find_miner).toBe(false);
   });
 });
+
+describe('fleet scale', () => {
+  it('a queue longer than the request timeout causes no false timeouts (timeouts start at the slot)', async () => {
+    const big = await startFarm({ miners: 150, speed: 0, seed: 9, cgminer: false });
+    try {
+      const c = createVnishClient({
+        credentials: { passwordFor: async () => null, tryFactoryPassword: () => false },
+        requestTimeoutMs: 1000,
+        maxConnections: 4,
+        maxConnectionsPerMiner: 1,
+      });
+      clients.push(c);
+      const results = await Promise.allSettled(
+        big.miners.map((m) => c.snapshot(m.address, { settings: false })),
+      );
+      const failed = results.filter((r) => r.status === 'rejected');
+      expect(failed.map((r) => ((r as PromiseRejectedResult).reason as Error).message)).toEqual([]);
+      const macs = results.map((r) => (r as PromiseFulfilledResult<{ mac: string | null }>).value.mac);
+      expect(macs).toEqual(big.miners.map((m) => m.mac));
+    } finally {
+      await big.close();
+    }
+  });
+});
