@@ -241,6 +241,7 @@ export function openStore(opts: StoreOptions): Store {
     }
   }
 
+  const eventQueries = new Map<string, Database.Statement>();
   const maintainer = createMaintainer(db, clock, () => policy);
   const reader = createHistoryReader(db, clock, () => policy, maintainer.watermarks);
 
@@ -570,7 +571,14 @@ export function openStore(opts: StoreOptions): Store {
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
         ` ORDER BY at ${dir}, id ${dir} LIMIT ?`;
       args.push(q.limit !== undefined && q.limit >= 0 ? Math.floor(q.limit) : -1);
-      const rows = db.prepare(sql).all(...args) as Array<{
+      let stmt = eventQueries.get(sql);
+      if (!stmt) {
+        // A handful of shapes (filters present or not, number of kinds): cache each once.
+        if (eventQueries.size > 64) eventQueries.clear();
+        stmt = db.prepare(sql);
+        eventQueries.set(sql, stmt);
+      }
+      const rows = stmt.all(...args) as Array<{
         id: number;
         at: number;
         miner_id: string | null;

@@ -5,7 +5,8 @@
  * WAL mode or checkpointing would change the file), so a technician who briefly runs an older build keeps
  * their newer data intact.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HashwatchError } from '../../../shared/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -64,6 +65,7 @@ export function openDatabase(path: string): Db {
   const existing = peekVersion(path);
   if (existing !== null && existing > SCHEMA_VERSION) refuseNewer(path, existing);
 
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     const version = Number(db.pragma('user_version', { simple: true }));

@@ -21,7 +21,7 @@ const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('
 
 describe('store migrations', () => {
   it('creates a fresh database in WAL mode at the current schema, and reopens it unchanged', () => {
-    const path = join(dir, 'fresh.db');
+    const path = join(dir, 'not-yet', 'fresh.db'); // the data directory may not exist yet
     const clock = manualClock(T0);
     const store = openStore({ path, clock });
     store.writeCycle([okResult(1, T0)]);
