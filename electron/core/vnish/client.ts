@@ -410,6 +410,13 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
     co?: CallOpts,
   ): Promise<z.output<S>> => {
     const res = await call(address, { method: 'GET', endpoint, auth, idempotent: true }, co);
+    if (res.truncated) {
+      throw new HashwatchError(
+        'BadResponse',
+        `${endpointPath(endpoint)} from ${address}: answer larger than ${JSON_CAP / 1024 / 1024} MB`,
+        { address, endpoint: endpointPath(endpoint), field: '(body)' },
+      );
+    }
     return parseRaw(
       schema,
       endpoint.replace(/\?.*$/, ''),

@@ -478,6 +478,49 @@ describe('network faults', () => {
     expect(m.count('/api/v1/mining/restart')).toBe(1);
   });
 
+  it('a body that stalls half way is a Timeout', async () => {
+    const m = await miner();
+    m.routes.set('GET /api/v1/summary', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"miner": {"hr_realtime": 1');
+    });
+    const c = client({ credentials: provider(null), requestTimeoutMs: 300 });
+    const e = await caught(c.summary(m.address));
+    expect(e.code).toBe('Timeout');
+  });
+
+  it('an abort while queued for a slot is Cancelled and frees nothing it did not hold', async () => {
+    const m = await miner();
+    let release: (() => void) | null = null;
+    m.routes.set('GET /api/v1/model', (_q, res) => {
+      release = () => sendJson(res, 200, { model: 's21' });
+    });
+    const c = client({ credentials: provider(null), maxConnections: 1 });
+    const first = c.model(m.address);
+    await new Promise((r) => setTimeout(r, 50));
+    const ac = new AbortController();
+    const queued = c.info(m.address, { signal: ac.signal });
+    ac.abort();
+    expect((await caught(queued)).code).toBe('Cancelled');
+    expect(m.count('/api/v1/info')).toBe(0);
+    release!();
+    expect((await first).model).toBe('s21');
+    // The one slot is free again.
+    expect((await c.info(m.address)).fw_version).toBe('1.3.4');
+  });
+
+  it('a JSON answer over the 8 MB cap is BadResponse, not a memory spike', async () => {
+    const m = await miner();
+    m.routes.set('GET /api/v1/metrics', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"metrics": [${'1,'.repeat(5_000_000)}1]}`);
+    });
+    const c = client({ credentials: provider(null) });
+    const e = await caught(c.metrics(m.address));
+    expect(e.code).toBe('BadResponse');
+    expect(e.message).toContain('larger than 8 MB');
+  });
+
   it('a user abort is Cancelled', async () => {
     const m = await miner();
     m.routes.set('GET /api/v1/info', () => undefined);
