@@ -167,12 +167,17 @@ async function listenNext(server: NetServer, cursor: PortCursor | null, host: st
 
 function listen(server: NetServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => reject(e);
-    server.once('error', onError);
-    server.listen({ port, host, backlog: 128 }, () => {
+    const onListening = (): void => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
-    });
+    };
+    const onError = (e: Error): void => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, backlog: 128 });
   });
 }
 
