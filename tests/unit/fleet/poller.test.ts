@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createVnishPoller,
+  type SnapshotInput,
+  type VnishReads,
+} from '../../../electron/core/fleet/poller.js';
+import { HashwatchError } from '../../../shared/errors.js';
+import type { MinerState } from '../../../shared/miner.js';
+import { ManualClock } from './manual-clock.js';
+import { makeSnapshot } from './fixtures.js';
+
+const setup = (opts: { settingsError?: HashwatchError } = {}) => {
+  const clock = new ManualClock();
+  const calls: string[] = [];
+  const miner = { state: 'mining' as MinerState, bootAt: clock.now() - 3_600_000, up: true };
+  const answer =
+    <T>(name: string, body: () => T) =>
+    async () => {
+      calls.push(name);
+      if (!miner.up) throw new HashwatchError('Unreachable', 'down');
+      return body();
+    };
+  const client: VnishReads = {
+    summary: answer('summary', () => ({ state: miner.state })),
+    perfSummary: answer('perf', () => ({ current_preset: { name: '3200' } })),
+    info: answer('info', () => ({
+      miner: 'Antminer S19',
+      system: {
+        uptime: Math.floor((clock.now() - miner.bootAt) / 1000),
+        network_status: { mac: '02:00:00:00:00:01' },
+      },
+      unrelated: 'x'.repeat(1000),
+    })),
+    model: answer('model', () => ({ full_name: 'Antminer S19', model: 's19' })),
+    settings: async () => {
+      calls.push('settings');
+      if (opts.settingsError) throw opts.settingsError;
+      return { miner: { overclock: { preset: '3200' } } };
+    },
+    presets: answer('presets', () => [{ name: '3200' }]),
+  };
+  const seen: SnapshotInput[] = [];
+  const poller = createVnishPoller({
+    client,
+    clock,
+    slowTtlMs: 600_000,
+    random: () => 0.5,
+    normalise: (p) => {
+      seen.push(p);
+      const info = p.info as { system: { uptime: number } };
+      return makeSnapshot({ state: (p.summary as { state: MinerState }).state, uptimeS: info.system.uptime });
+    },
+  });
+  const target = { id: 'm', address: '127.0.0.2', mac: null };
+  const slowReads = () => calls.filter((c) => c === 'info').length;
+  return { clock, calls, miner, poller, target, seen, slowReads };
+};
+
+describe('vnish poller', () => {
+  it('reads /summary and /perf-summary every poll and the slow data once per TTL', async () => {
+    const { clock, calls, poller, target, slowReads } = setup();
+    await poller.poll(target);
+    expect(calls.sort()).toEqual(['info', 'model', 'perf', 'presets', 'settings', 'summary']);
+    calls.length = 0;
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(10_000);
+      await poller.poll(target);
+    }
+    expect(calls.filter((c) => c === 'summary')).toHaveLength(10);
+    expect(calls.filter((c) => c === 'perf')).toHaveLength(10);
+    expect(slowReads()).toBe(0);
+    await clock.advance(600_000);
+    await poller.poll(target);
+    expect(slowReads()).toBe(1);
+  });
+
+  it('keeps the uptime current between slow reads', async () => {
+    const { clock, poller, target } = setup();
+    const first = await poller.poll(target);
+    await clock.advance(120_000);
+    const later = await poller.poll(target);
+    expect(later.uptimeS! - first.uptimeS!).toBe(120);
+  });
+
+  it('re-reads slow data after invalidate, after an unanswered poll (reboot), and when mining resumes', async () => {
+    const { clock, miner, poller, target, slowReads } = setup();
+    await poller.poll(target);
+    poller.invalidate('m');
+    await poller.poll(target);
+    expect(slowReads()).toBe(2);
+
+    miner.up = false;
+    await expect(poller.poll(target)).rejects.toThrow('down');
+    miner.up = true;
+    miner.bootAt = clock.now();
+    await clock.advance(30_000);
+    const back = await poller.poll(target);
+    expect(slowReads()).toBe(3); // the first answer after the silence re-reads everything
+    expect(back.uptimeS).toBe(30);
+
+    // A firmware restart seen as a state change: re-read once it mines again.
+    miner.state = 'restarting';
+    await poller.poll(target);
+    const before = slowReads();
+    miner.state = 'mining';
+    await poller.poll(target);
+    await poller.poll(target);
+    expect(slowReads()).toBe(before + 1);
+  });
+
+  it('keeps only the fields the snapshot needs from /info', async () => {
+    const { poller, target, seen } = setup();
+    await poller.poll(target);
+    expect(JSON.stringify(seen[0]!.info)).not.toContain('unrelated');
+    expect(poller.slowData('m')?.presets).toEqual([{ name: '3200' }]);
+  });
+
+  it('polls a miner whose password is refused and reports it as a warning', async () => {
+    const { poller, target } = setup({
+      settingsError: new HashwatchError('AuthFailed', 'wrong password for 127.0.0.2'),
+    });
+    const s = await poller.poll(target);
+    expect(s.hashrateThs).toBe(100);
+    expect(poller.warning?.('m')).toMatchObject({ code: 'AuthFailed' });
+  });
+});
