@@ -54,8 +54,8 @@ async function connect(token: string): Promise<Conn> {
 const hostileKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
-  fc.string({ minLength: 100_000, maxLength: 200_000 }),
-  fc.array(fc.integer(), { minLength: 10_000, maxLength: 50_000 }),
+  fc.string({ minLength: 70_000, maxLength: 100_000 }),
+  fc.array(fc.integer(), { minLength: 10_000, maxLength: 20_000 }),
   fc.constantFrom(
     null,
     true,
@@ -131,11 +131,11 @@ describe('hostile input over the WebSocket adapter', () => {
           if (!spec.input.safeParse(input).success)
             expect(result).toMatchObject({ ok: false, error: { code: 'ValidationError' } });
         }),
-        { numRuns: 60, seed: 42 },
+        { numRuns: 40, seed: 42 },
       );
     }
     conn.close();
-  });
+  }, 240_000);
 
   it('answers hostile method names and broken frames with error values and keeps serving', async () => {
     const conn = await connect(tokens.operator);
