@@ -24,9 +24,16 @@ export function stateTone(state: string): Tone | 'info' {
   }
 }
 
-/** A miner or board state as a coloured badge. */
-export function StateBadge({ state }: { state: string }) {
-  return <span className={`badge tone-${stateTone(state)}`}>{state}</span>;
+/** A miner or board state as a coloured badge (grey when it is only the last known state). */
+export function StateBadge({ state, lastKnown = false }: { state: string; lastKnown?: boolean }) {
+  // A state that is only the last one reported is not coloured as if it were current.
+  return lastKnown ? (
+    <span className="badge tone-muted" title="Last known state, not live">
+      {state}
+    </span>
+  ) : (
+    <span className={`badge tone-${stateTone(state)}`}>{state}</span>
+  );
 }
 
 const FRESHNESS_TONE: Record<DisplayFreshness, Tone | 'info'> = {

@@ -84,7 +84,7 @@ function DrawerBody({ record, ctx }: { record: MinerRecord; ctx: FreshnessContex
   return (
     <div className="drawer-body">
       <div className="drawer-badges">
-        <StateBadge state={displayState(record, fr)} />
+        <StateBadge state={displayState(record, fr)} lastKnown={fr === 'stale'} />
         <FreshnessBadge freshness={fr} age={age} />
         {snap?.hostname ? <span className="muted">{snap.hostname}</span> : null}
       </div>

@@ -84,7 +84,7 @@ export const MinerRow = memo(function MinerRow({ record, ctx, index, selected, o
       <td title={identity?.model ?? undefined}>{shortModel(identity?.model) ?? DASH}</td>
       <td title={identity?.firmware.name ?? undefined}>{identity?.firmware.version ?? DASH}</td>
       <td>
-        <StateBadge state={displayState(record, fr)} />
+        <StateBadge state={displayState(record, fr)} lastKnown={stale} />
       </td>
       <td className="num" title={figureTitle}>
         <Figure text={formatThs(snap?.hashrateThs)} stale={stale} />
