@@ -16,6 +16,9 @@ import {
   type Server as NetServer,
   type Socket,
 } from 'node:net';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createApiHandler } from './api.js';
@@ -28,6 +31,7 @@ import { hash32, Rng } from './rng.js';
 import { assignGroups, checkScenario, loadScenario, timingOf } from './scenario.js';
 import { Site } from './site.js';
 import type { FaultSpec, GroundTruth, ScenarioSpec } from './types.js';
+import demoJson from './scenarios/demo.json' with { type: 'json' };
 
 export type {
   FaultSpec,
@@ -105,9 +109,21 @@ export interface Farm {
   close(): Promise<void>;
 }
 
-/** Path of the bundled demo scenario (about 100 mixed miners, a few faults developing). */
+/** The demo scenario (about 100 mixed miners, a few faults developing over the first minutes). */
+export function demoScenario(): ScenarioSpec {
+  return structuredClone(demoJson) as ScenarioSpec;
+}
+
+/**
+ * Path of the demo scenario file. Next to this module when running from source; in a bundle (where
+ * the JSON is not copied) a copy of the embedded scenario is written to the temp directory.
+ */
 export function demoScenarioPath(): string {
-  return fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
+  const beside = fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const copy = join(tmpdir(), 'hashwatch-demo-scenario.json');
+  writeFileSync(copy, JSON.stringify(demoJson, null, 2));
+  return copy;
 }
 
 /** Sim clock: real time scaled by `speed`, plus explicit jumps. */

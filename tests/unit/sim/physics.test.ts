@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cgminerReply } from '../../../electron/sim/cgminer.js';
 import { parseSimArgs } from '../../../electron/sim/cli.js';
-import { demoScenarioPath } from '../../../electron/sim/index.js';
+import { demoScenario, demoScenarioPath } from '../../../electron/sim/index.js';
 import { firmwareGen, SimMiner, type MinerInit } from '../../../electron/sim/miner.js';
 import { findModel, MODELS } from '../../../electron/sim/models.js';
 import { summary } from '../../../electron/sim/responses.js';
@@ -232,6 +232,8 @@ describe('firmware generations, scenarios, CLI arguments', () => {
     );
     expect(groups.filter((g) => g.model === 's21')).toHaveLength(6);
     const demo = loadScenario(demoScenarioPath());
+    // The embedded copy (what a bundled build uses) is the file.
+    expect(demoScenario()).toEqual(demo);
     const total = (demo.groups ?? []).reduce((s, g) => s + g.count, 0);
     expect(total).toBeGreaterThanOrEqual(90);
     expect(new Set((demo.faults ?? []).map((f) => f.type))).toEqual(
