@@ -15,7 +15,15 @@ import { normaliseMac, type MinerSnapshot } from '../../../shared/miner.js';
 import { systemClock, type Clock } from '../clock.js';
 import { classify, type Fingerprint, type FingerprintIo, type HttpReply } from './fingerprint.js';
 import type { MdnsBrowse, MdnsCandidate } from './mdns.js';
-import { probeTargets, tcpConnect, type ProbeResult } from './probe.js';
+import {
+  DEFAULT_PROBE_CONCURRENCY,
+  DEFAULT_PROBE_PORTS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  probeTargets,
+  tcpConnect,
+  type ProbeResult,
+} from './probe.js';
+import { probeInWorker } from './probe-worker.js';
 import { targetAddress, type ScanTarget, type TargetSet } from './targets.js';
 
 /** The parts of the vnish client discovery uses (the real client satisfies it; tests pass fakes). */
@@ -54,7 +62,12 @@ export interface ScanRequest {
   onProgress?: (p: ScanProgressUpdate) => void;
   /** Minimum gap between progress events (ms, default 250). */
   progressIntervalMs?: number;
+  /** Probe on a worker thread (default: for WORKER_MIN_TARGETS or more targets, unless `connect` is injected). */
+  probeWorker?: boolean;
 }
+
+/** From this many targets on, the TCP sweep runs on a worker thread beside the fingerprinting. */
+export const WORKER_MIN_TARGETS = 4096;
 
 export interface ScanOutcome {
   miners: FoundMiner[];
@@ -352,12 +365,30 @@ export async function runScan(deps: ScannerDeps, req: ScanRequest): Promise<Scan
         })
       : Promise.resolve();
 
-  const probeRun = probeTargets(req.targets, onProbe, {
-    ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}),
-    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
-    ...(signal ? { signal } : {}),
-    connect,
-  });
+  const useWorker = req.probeWorker ?? (!deps.connect && req.targets.total >= WORKER_MIN_TARGETS);
+  const probeRun =
+    (useWorker
+      ? probeInWorker(
+          req.targets,
+          onProbe,
+          (n) => {
+            probed += n;
+            progress();
+          },
+          {
+            concurrency: req.concurrency ?? DEFAULT_PROBE_CONCURRENCY,
+            timeoutMs: req.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+            ports: DEFAULT_PROBE_PORTS,
+            ...(signal ? { signal } : {}),
+          },
+        )
+      : null) ??
+    probeTargets(req.targets, onProbe, {
+      ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}),
+      ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+      connect,
+    });
 
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();

@@ -217,8 +217,8 @@ export function parseTargets(inputs: readonly string[], opts: ParseTargetsOption
     if (upperBound > max) {
       throw new HashwatchError(
         'ValidationError',
-        `Too many addresses: the targets cover more than ${max.toLocaleString('en-US')} addresses (a /14). ` +
-          'Scan the farm in smaller parts, e.g. one /16 or /22 at a time.',
+        `Too many addresses: the targets cover more than ${max.toLocaleString('en-US')} addresses` +
+          `${max === MAX_SCAN_ADDRESSES ? ' (a /14)' : ''}. Give fewer at once, e.g. one /16 or /22 at a time.`,
         { limit: max },
       );
     }

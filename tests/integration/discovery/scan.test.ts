@@ -272,5 +272,10 @@ describe('discovery through the contract', () => {
     expect(final.state).toBe('cancelled');
     expect(final.summary?.cancelled).toBe(true);
     expect(final.summary!.probed).toBeLessThan(65534);
+    const list = await api.call('discovery.list', {});
+    expect(list.ok).toBe(true);
+    if (!list.ok) return;
+    expect(list.value.scans[0]).toMatchObject({ scanId: started.value.scanId, state: 'cancelled' });
+    expect(list.value.scans[0]).not.toHaveProperty('miners');
   });
 });

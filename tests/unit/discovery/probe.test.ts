@@ -6,6 +6,7 @@ import {
   tcpConnect,
   type ProbeResult,
 } from '../../../electron/core/discovery/probe.js';
+import { probeInWorker } from '../../../electron/core/discovery/probe-worker.js';
 import { parseTargets } from '../../../electron/core/discovery/targets.js';
 
 let server: net.Server;
@@ -63,5 +64,54 @@ describe('TCP connect probe (loopback only)', () => {
     });
     expect(results).toHaveLength(62);
     expect(results.every((r) => r.alive)).toBe(true);
+  });
+
+  it('gives the same answers on a worker thread: open targets one by one, the rest as counts', async () => {
+    const targets = parseTargets([
+      `127.0.0.1:${openPort}`,
+      `127.0.0.1:${closedPort}`,
+      '127.0.0.1',
+      'localhost',
+    ]);
+    const open: ProbeResult[] = [];
+    let counted = 0;
+    const run = probeInWorker(
+      targets,
+      (r) => open.push(r),
+      (n) => (counted += n),
+      {
+        concurrency: 8,
+        timeoutMs: 2000,
+        ports: [closedPort, openPort],
+      },
+    );
+    expect(run).not.toBeNull();
+    await run;
+    expect(open.map((r) => [r.target, r.openPorts])).toEqual([
+      [{ host: '127.0.0.1', port: null }, [openPort]],
+      [{ host: '127.0.0.1', port: openPort }, [openPort]],
+      [{ host: 'localhost', port: null }, [openPort]],
+    ]);
+    expect(counted + open.length).toBe(targets.total);
+  });
+
+  it('stops a worker sweep when aborted', async () => {
+    const controller = new AbortController();
+    let counted = 0;
+    // 16,382 loopback addresses (each refuses at once): abort as soon as the first batch of counts
+    // arrives, and the run must end without the rest.
+    const targets = parseTargets(['127.3.0.0/18']);
+    const run = probeInWorker(
+      targets,
+      () => {},
+      (n) => {
+        counted += n;
+        controller.abort();
+      },
+      { concurrency: 16, timeoutMs: 2000, ports: [closedPort], signal: controller.signal },
+    );
+    await run;
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThan(targets.total);
   });
 });
