@@ -103,6 +103,15 @@ interface MinerRow {
 const firmwareOf = (s: MinerSnapshot): string | null =>
   [s.firmware.name, s.firmware.version].filter((x) => x !== null && x !== '').join(' ') || null;
 
+function checkRetention(r: RetentionPolicy): RetentionPolicy {
+  for (const [k, v] of Object.entries(r)) {
+    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+      throw new HashwatchError('ValidationError', `Retention ${k} must be a positive number.`);
+    }
+  }
+  return r;
+}
+
 function checkLabels(labels: Record<string, string>): string {
   for (const [k, v] of Object.entries(labels)) {
     if (typeof v !== 'string') throw new HashwatchError('ValidationError', `Label ${k} must be a string.`);
@@ -113,8 +122,11 @@ function checkLabels(labels: Record<string, string>): string {
 /** Open the store at `opts.path`: migrate an older schema, refuse a newer one untouched. */
 export function openStore(opts: StoreOptions): Store {
   const clock = opts.clock ?? systemClock;
-  let policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...opts.retention };
-  if (opts.retention?.eventDays === undefined) policy.eventDays = policy.fifteenMinuteDays;
+  let policy = checkRetention({
+    ...DEFAULT_RETENTION,
+    eventDays: opts.retention?.fifteenMinuteDays ?? DEFAULT_RETENTION.eventDays,
+    ...opts.retention,
+  });
   const db: Database.Database = openDatabase(opts.path);
 
   const s = {
@@ -676,13 +688,7 @@ export function openStore(opts: StoreOptions): Store {
     retention: () => ({ ...policy }),
 
     setRetention(r) {
-      const next = { ...policy, ...r };
-      for (const [k, v] of Object.entries(next)) {
-        if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
-          throw new HashwatchError('ValidationError', `Retention ${k} must be a positive number.`);
-        }
-      }
-      policy = next;
+      policy = checkRetention({ ...policy, ...r });
     },
 
     sizeBytes() {
