@@ -360,7 +360,10 @@ export async function startFarm(opts: FarmOptions = {}): Promise<Farm> {
             mac: m.mac,
             model: m.model.fullName,
             firmware: m.firmware,
-            password: m.password,
+            // Live: follows password changes made through the miner's own /settings.
+            get password() {
+              return m.password;
+            },
           };
         })(),
       );
@@ -451,7 +454,6 @@ export async function startFarm(opts: FarmOptions = {}): Promise<Farm> {
     },
     setPassword(index: number, pw: string): void {
       minerAt(index).password = pw;
-      (infos[index] as SimMinerInfo).password = pw;
     },
     advance(ms: number): void {
       clock.advance(ms);

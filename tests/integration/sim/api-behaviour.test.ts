@@ -104,6 +104,7 @@ describe('auth', () => {
     expect(changed.status).toBe(200);
     expect((await call(mi.address, 'POST', '/api/v1/unlock', { body: { pw: 'secret' } })).status).toBe(403);
     await unlock(mi.address, 'n3w');
+    expect(farm.miners[6]!.password).toBe('n3w');
     farm.setPassword(6, 'again');
     expect(farm.miners[6]!.password).toBe('again');
     await unlock(mi.address, 'again');

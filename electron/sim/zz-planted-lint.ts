@@ -1,0 +1,2 @@
+import { createCore } from '../core/index.js';
+export const x = createCore;
