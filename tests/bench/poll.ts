@@ -19,6 +19,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
+import v8 from 'node:v8';
 import Database from 'better-sqlite3';
 import { createFleet } from '../../electron/core/fleet/fleet.js';
 import { createInventory } from '../../electron/core/fleet/inventory.js';
@@ -254,6 +255,11 @@ async function runSize(n: number): Promise<Row> {
   console.log(
     `  store.writeCycle ${fmt(timing.writeMs / wallS, 1)} ms/s (longest ${fmt(timing.writeMax, 1)} ms); store.maintain ${fmt(timing.maintainMs / wallS, 1)} ms/s (${timing.maintainCalls} slices, longest ${fmt(timing.maintainMax, 1)} ms)`,
   );
+  if (process.argv.includes('--heap')) {
+    console.log(
+      `  heap snapshot: ${v8.writeHeapSnapshot(path.join(os.tmpdir(), `hw-poll-${n}.heapsnapshot`))}`,
+    );
+  }
   const mu = process.memoryUsage();
   console.log(
     `  memory: rss ${fmt(mu.rss / 1048576)} MB, heap used ${fmt(mu.heapUsed / 1048576)} / total ${fmt(mu.heapTotal / 1048576)} MB, external ${fmt(mu.external / 1048576)} MB, array buffers ${fmt(mu.arrayBuffers / 1048576)} MB (at start: rss ${fmt(baseRss / 1048576)} MB)`,
