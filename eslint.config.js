@@ -6,12 +6,14 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// Exact module names only: a gitignore-style pattern such as `domain/*` would also match a relative
+// `../domain/x.js`, so built-ins are matched by a regex anchored at the start of the specifier.
 const noNode = [
-  { group: ['node:*'], message: 'Node built-ins are not available here (see ARCHITECTURE.md).' },
-  ...nodeBuiltins.map((name) => ({
-    group: [name, `${name}/*`],
+  {
+    regex: `^(node:.*|(${nodeBuiltins.map(escape).join('|')})(/.*)?)$`,
     message: 'Node built-ins are not available here (see ARCHITECTURE.md).',
-  })),
+  },
 ];
 const noElectron = {
   group: ['electron', 'electron/*'],

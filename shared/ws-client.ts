@@ -81,7 +81,9 @@ export function createWsTransport(
         openWaiters = [];
         return;
       }
-      setTimeout(connect, backoff);
+      setTimeout(() => {
+        if (!closed) connect();
+      }, backoff);
       backoff = Math.min(backoff * 2, maxBackoff);
     });
     s.addEventListener('error', () => {

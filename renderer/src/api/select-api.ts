@@ -5,7 +5,7 @@
  * Everything the choice reads (the bridge, the location, history, session storage, the socket
  * constructor) is passed in, so the rules are unit-tested under Node without a DOM.
  */
-import { createClient, type HashwatchApi } from '../../../shared/contract.js';
+import { createClient, type HashwatchApi } from '../../../shared/client.js';
 import {
   createWsTransport,
   type SocketFactory,
