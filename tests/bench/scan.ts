@@ -14,7 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScan } from '../../electron/core/discovery/scan.js';
-import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from '../../electron/core/discovery/probe.js';
+import {
+  DEFAULT_PROBE_CONCURRENCY,
+  DEFAULT_PROBE_PORTS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+} from '../../electron/core/discovery/probe.js';
+import { probeInWorker } from '../../electron/core/discovery/probe-worker.js';
 import { parseTargets } from '../../electron/core/discovery/targets.js';
 import { factoryOnlyProvider } from '../../electron/core/credentials/provider.js';
 import { createVnishClient } from '../../electron/core/vnish/index.js';
@@ -37,6 +42,8 @@ interface PhaseResult {
   misses?: number;
   farmSize?: number;
   farmStartMs?: number;
+  sweepOnlyMs?: number;
+  fingerprintOnlyMs?: number;
   /** When the last probe answered (fingerprinting overlaps it). */
   probeMs?: number;
   loadAvg?: string;
@@ -105,8 +112,25 @@ async function innerLoopback(withNmap: boolean): Promise<PhaseResult> {
     const found = new Map(out.miners.filter((m) => m.managed).map((m) => [m.address, m]));
     const misses = list.filter((m) => found.get(m.address)?.mac !== m.mac).length;
     const withSnapshot = [...found.values()].filter((m) => m.managed && m.snapshot).length;
+    // The two halves alone: the TCP sweep without fingerprinting, and fingerprint + snapshot of the
+    // farm's addresses without the sweep.
+    const t1 = performance.now();
+    await probeInWorker(
+      parseTargets([LOOPBACK_RANGE]),
+      () => {},
+      () => {},
+      {
+        concurrency: DEFAULT_PROBE_CONCURRENCY,
+        timeoutMs: DEFAULT_PROBE_TIMEOUT_MS,
+        ports: DEFAULT_PROBE_PORTS,
+      },
+    );
+    const sweepOnlyMs = performance.now() - t1;
+    const fp = await scan(list.map((m) => m.address).join(','));
     const n = withNmap ? nmap(LOOPBACK_RANGE) : null;
     return {
+      sweepOnlyMs,
+      fingerprintOnlyMs: fp.ms,
       range: LOOPBACK_RANGE,
       addresses: out.summary.total,
       ms,
@@ -182,6 +206,8 @@ async function main(): Promise<void> {
       `    hashwatch ${s(a.ms)} (last probe answered at ${s(a.probeMs)}; load average ${a.loadAvg}): ` +
       `${a.addresses} addresses probed on 80+4028, ${a.responsive} responsive, ` +
       `${a.vnish} vnish found, ${a.withSnapshot} with snapshot, misses ${a.misses}\n` +
+      `    halves alone: TCP sweep of the /16 ${s(a.sweepOnlyMs)}; fingerprint + snapshot of the ${a.farmSize} ` +
+      `miners ${s(a.fingerprintOnlyMs)}\n` +
       `    nmap -sT -Pn -p80,4028 -T5: ${s(a.nmapMs)} (${a.nmapOpenHosts ?? 'n/a'} hosts with an open port)` +
       (a.nmapMs ? `; hashwatch/nmap time ratio ${(a.ms / a.nmapMs).toFixed(2)}` : '') +
       ' (nmap only probes; hashwatch also fingerprints and reads every miner)',
