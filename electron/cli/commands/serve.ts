@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import { createCore } from '../../core/index.js';
-import { generateTokens } from '../../core/host/auth.js';
+import { resolveHostTokens, unpinHostTokens } from '../../core/host/pinned-tokens.js';
+import { createKeychainSecrets } from '../../core/credentials/keytar-store.js';
 import { isLoopbackHost, startHost } from '../../core/host/server.js';
 import { locateRendererDir } from '../../core/host/locate.js';
 import { createMetrics } from '../../core/host/metrics.js';
@@ -28,6 +29,8 @@ const HELP = `usage: hashwatch serve [--port N] [--host ADDR --allow-remote] [--
   --data-dir DIR    where the database and logs live (default: the OS app-data folder)
   --static DIR      serve this built renderer instead of dist/renderer
   --demo            run an embedded simulated demo farm
+  --pin-token       keep the access tokens across restarts (stored in the OS keychain)
+  --unpin-token     forget pinned tokens; new ones are made at every start again
 `;
 
 export async function serveCommand(argv: string[], io: ServeIo = process): Promise<number> {
@@ -42,6 +45,8 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
         'data-dir': { type: 'string' },
         static: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'pin-token': { type: 'boolean', default: false },
+        'unpin-token': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -66,6 +71,15 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
     );
     return 2;
   }
+  const secrets = createKeychainSecrets();
+  let tokens;
+  try {
+    if (values['unpin-token']) await unpinHostTokens(secrets);
+    ({ tokens } = await resolveHostTokens(secrets, { pin: values['pin-token'] }));
+  } catch (e) {
+    io.stderr.write(`hashwatch serve: cannot pin the access tokens: ${(e as Error).message}\n`);
+    return 1;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   fs.mkdirSync(dataDir, { recursive: true });
 
@@ -81,7 +95,6 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
     ...(demo ? { credentialStore: createMemoryCredentialStore({ farm: demo.password }) } : {}),
   });
   if (demo) core.discovery.start(demo.targets);
-  const tokens = generateTokens();
   let hostHandle;
   try {
     hostHandle = await startHost({

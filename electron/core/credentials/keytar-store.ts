@@ -42,7 +42,15 @@ function isCanonicalScopeKey(key: string): boolean {
   return typeof s !== 'string' && s.key === key;
 }
 
-export function createKeytarCredentialStore(opts: KeytarStoreOptions = {}): CredentialStore {
+/** Raw keychain access under one service: the one place keytar is called, with deadlines and typed errors. */
+export interface KeychainSecrets {
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  delete(account: string): Promise<boolean>;
+  accounts(): Promise<string[]>;
+}
+
+export function createKeychainSecrets(opts: KeytarStoreOptions = {}): KeychainSecrets {
   const service = opts.service ?? KEYCHAIN_SERVICE;
   const timeoutMs = opts.timeoutMs ?? 5000;
   const load = opts.loadKeytar ?? importKeytar;
@@ -87,6 +95,18 @@ export function createKeytarCredentialStore(opts: KeytarStoreOptions = {}): Cred
     }
   };
 
+  return {
+    get: (account) => call((k) => k.getPassword(service, account)),
+    set: async (account, secret) => {
+      await call((k) => k.setPassword(service, account, secret));
+    },
+    delete: (account) => call((k) => k.deletePassword(service, account)),
+    accounts: async () => (await call((k) => k.findCredentials(service))).map((c) => c.account),
+  };
+}
+
+export function createKeytarCredentialStore(opts: KeytarStoreOptions = {}): CredentialStore {
+  const secrets = createKeychainSecrets(opts);
   const checkKey = (key: string) => {
     if (!isCanonicalScopeKey(key)) throw new HashwatchError('ValidationError', 'Invalid scope key');
   };
@@ -94,24 +114,23 @@ export function createKeytarCredentialStore(opts: KeytarStoreOptions = {}): Cred
   return {
     async get(key) {
       checkKey(key);
-      return call((k) => k.getPassword(service, key));
+      return secrets.get(key);
     },
     async set(key, password) {
       checkKey(key);
-      await call((k) => k.setPassword(service, key, password));
+      await secrets.set(key, password);
     },
     async delete(key) {
       checkKey(key);
-      return call((k) => k.deletePassword(service, key));
+      return secrets.delete(key);
     },
     async list() {
-      const creds = await call((k) => k.findCredentials(service));
-      // Other Hashwatch secrets (a pinned host token) may share the service; only scope keys are listed.
-      return creds.map((c) => c.account).filter(isCanonicalScopeKey);
+      // Other Hashwatch secrets (a pinned host token) share the service; only scope keys are listed.
+      return (await secrets.accounts()).filter(isCanonicalScopeKey);
     },
     async status() {
       try {
-        await call((k) => k.findCredentials(service));
+        await secrets.accounts();
         return { available: true, message: 'Passwords are stored in the OS keychain.' };
       } catch (e) {
         return { available: false, message: (e as Error).message };
