@@ -1,2 +1,0 @@
-import { createCore } from '../core/index.js';
-export const x = createCore;
