@@ -5,6 +5,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import { ApiProvider } from './api/api-context.js';
 import { connectApp } from './api/connect.js';
 import { createAppStore } from './store/create-store.js';
 import { StoreProvider } from './store/store-context.js';
@@ -22,7 +23,7 @@ function storageOrNull(kind: 'sessionStorage' | 'localStorage'): Storage | null 
 
 const store = createAppStore();
 persistUiPrefs(store, storageOrNull('localStorage'));
-connectApp(
+const connection = connectApp(
   {
     bridge: window.hashwatch,
     location: window.location,
@@ -39,13 +40,16 @@ connectApp(
   },
 );
 startHashRouter(store, window);
+const api = connection.selection.kind === 'no-host' ? null : connection.selection.api;
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
       <StoreProvider store={store}>
-        <App />
+        <ApiProvider api={api}>
+          <App />
+        </ApiProvider>
       </StoreProvider>
     </StrictMode>,
   );

@@ -8,6 +8,7 @@
  */
 import type { HashwatchApi } from '../../../shared/contract.js';
 import type { AppStore } from '../store/create-store.js';
+import { loadRecentScans, loadScanResults } from './discovery-actions.js';
 import type { ProbeVerdict, SocketObserver } from './select-api.js';
 
 /** How often "now" advances for ages and staleness. */
@@ -45,6 +46,21 @@ export function startSync(api: HashwatchApi, store: AppStore, deps: BootstrapDep
     s().applyTick(tick);
   });
 
+  const offRaised = api.on('alerts.raised', (batch) => {
+    if (!stopped) s().alertsRaised(batch.alerts);
+  });
+  const offCleared = api.on('alerts.cleared', (batch) => {
+    if (!stopped) s().alertsCleared(batch.alerts);
+  });
+  const offProgress = api.on('discovery.progress', (p) => {
+    if (stopped) return;
+    // The final event of the followed scan: its results and the recent list are now complete.
+    if (s().applyScanProgress(p)) {
+      void loadScanResults(api, store, p.scanId);
+      void loadRecentScans(api, store);
+    }
+  });
+
   const clock = deps.setInterval(() => s().setLocalNow(deps.now()), CLOCK_INTERVAL_MS);
 
   const resync = async () => {
@@ -59,7 +75,16 @@ export function startSync(api: HashwatchApi, store: AppStore, deps: BootstrapDep
       if (r.ok) s().replaceMiners(r.value.miners);
       else s().setMinersError(r.error);
     });
-    await Promise.all([info, list, syncStaleThreshold(api, store)]);
+    const alerts = api.call('alerts.list', {}).then((r) => {
+      if (stopped) return;
+      if (r.ok) s().replaceAlerts(r.value.alerts);
+      else s().setAlertsError(r.error);
+    });
+    const scans = loadRecentScans(api, store);
+    const scanId = s().scanId;
+    // A scan followed before the drop may have finished meanwhile: its final event was lost.
+    const results = scanId === null ? Promise.resolve() : loadScanResults(api, store, scanId);
+    await Promise.all([info, list, alerts, scans, results, syncStaleThreshold(api, store)]);
   };
 
   return {
@@ -67,6 +92,9 @@ export function startSync(api: HashwatchApi, store: AppStore, deps: BootstrapDep
     stop() {
       stopped = true;
       offTick();
+      offRaised();
+      offCleared();
+      offProgress();
       deps.clearInterval(clock);
     },
   };

@@ -109,3 +109,18 @@ export function formatClock(iso: string | null | undefined, nowMs: number): stri
 export function formatCount(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatNumber(n, 0)} ${n === 1 ? singular : plural}`;
 }
+
+/** A chart time tick: local `HH:MM`, or `MM-DD` when the range spans days. */
+export function formatTick(t: number, spanMs: number): string {
+  const d = new Date(t);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (spanMs > 2 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A short duration: `0.4 s` under 10 s, then as an age (`45 s`, `3 min`). */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return DASH;
+  if (ms < 10_000) return `${formatNumber(ms / 1000, 1)} s`;
+  return formatAge(ms);
+}

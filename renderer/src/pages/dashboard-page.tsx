@@ -1,7 +1,11 @@
 /**
  * Dashboard: the farm at a glance, from the miners the renderer holds (live data only in totals).
  */
+import { useApi } from '../api/api-context.js';
+import { useHistory } from '../api/use-history.js';
+import { FleetCharts } from '../components/history-charts.js';
 import { PageHeader } from '../components/page-header.js';
+import { countBySeverity } from '../logic/alerts.js';
 import {
   formatCount,
   formatFleetHashrate,
@@ -37,6 +41,46 @@ function Kpi({
 
 function percent(part: number, whole: number): string {
   return whole > 0 ? `${formatNumber((part / whole) * 100, 1)} %` : '\u2014';
+}
+
+/** The dashboard charts cover the last 6 h and are fetched again every minute. */
+const CHART_RANGE_MS = 6 * 3_600_000;
+const CHART_REFRESH_MS = 60_000;
+
+function FleetHistoryPanel() {
+  const api = useApi();
+  const h = useHistory(api, null, CHART_RANGE_MS, CHART_REFRESH_MS);
+  return (
+    <section className="panel" aria-labelledby="fleet-history-title">
+      <h2 id="fleet-history-title">
+        Last 6 hours <span className="muted">refreshed every minute</span>
+      </h2>
+      <FleetCharts h={h} />
+    </section>
+  );
+}
+
+function AlertsKpi() {
+  const active = useAppStore((s) => s.activeAlerts);
+  const loaded = useAppStore((s) => s.alertsLoaded);
+  const store = useAppStoreApi();
+  const c = countBySeverity(active.values());
+  const total = c.critical + c.warning;
+  return (
+    <button
+      type="button"
+      className={`kpi kpi-button${total ? (c.critical ? ' tone-bad' : ' tone-warn') : ''}`}
+      data-testid="kpi-alerts"
+      data-count={loaded ? total : ''}
+      onClick={() => store.getState().setPage('activity')}
+    >
+      <div className="kpi-label">Active alerts</div>
+      <div className="kpi-value">{loaded ? formatNumber(total) : '\u2014'}</div>
+      <div className="kpi-sub">
+        {c.critical} critical · {c.warning} warning
+      </div>
+    </button>
+  );
 }
 
 export function DashboardPage() {
@@ -111,7 +155,10 @@ export function DashboardPage() {
           sub="last figures too old to trust"
           tone={c.stale ? 'warn' : undefined}
         />
+        <AlertsKpi />
       </section>
+
+      <FleetHistoryPanel />
 
       <section className="panel" aria-labelledby="attention-title">
         <h2 id="attention-title">Needs attention</h2>

@@ -1,9 +1,12 @@
 /**
- * Settings: what this installation is and what it can use on this machine (`app.info`).
+ * Settings: polling and alert thresholds, miner passwords, and what this installation is and what it
+ * can use on this machine (`app.info`).
  */
 import { PageHeader } from '../components/page-header.js';
 import { formatAge } from '../logic/format.js';
 import { useAppStore } from '../store/store-context.js';
+import { CredentialsSection } from './settings/credentials-section.js';
+import { FleetSettingsSection } from './settings/fleet-settings-section.js';
 
 export function SettingsPage() {
   const info = useAppStore((s) => s.appInfo);
@@ -27,6 +30,9 @@ export function SettingsPage() {
           <p className="callout-detail">{info.keychain.message}</p>
         </div>
       ) : null}
+
+      <FleetSettingsSection />
+      <CredentialsSection />
 
       <section className="panel" aria-labelledby="install-title">
         <h2 id="install-title">This installation</h2>

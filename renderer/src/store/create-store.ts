@@ -5,9 +5,11 @@
  * bootstrap directly: updates from the core are applied outside React by calling store actions.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAlertsSlice } from './alerts-slice.js';
 import { createAppInfoSlice } from './app-info-slice.js';
 import { createClockSlice } from './clock-slice.js';
 import { createConnectionSlice } from './connection-slice.js';
+import { createDiscoverySlice } from './discovery-slice.js';
 import { createMinersSlice } from './miners-slice.js';
 import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
@@ -30,5 +32,7 @@ export function createAppStore(opts: CreateAppStoreOptions = {}): AppStore {
     ...createConnectionSlice(...a),
     ...createClockSlice(nowMs)(...a),
     ...createUiSlice(...a),
+    ...createDiscoverySlice(...a),
+    ...createAlertsSlice(...a),
   }));
 }

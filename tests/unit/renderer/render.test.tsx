@@ -118,7 +118,7 @@ describe('app frame', () => {
   });
 
   it('the pages not built yet say so', () => {
-    for (const page of ['discovery', 'recommendations', 'activity'] as const) {
+    for (const page of ['recommendations'] as const) {
       const html = app((s) => s.getState().setPage(page));
       expect(html).toContain(`data-testid="page-${page}"`);
       expect(html).toContain('is not built yet');

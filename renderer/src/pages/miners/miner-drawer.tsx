@@ -22,6 +22,7 @@ import { displayFreshness, lastSeenMs, type FreshnessContext } from '../../logic
 import { displayState } from '../../logic/miner-table.js';
 import { createFreshnessContextSelector, selectSelectedMiner } from '../../store/selectors.js';
 import { useAppStore, useAppStoreApi, useMemoSelector } from '../../store/store-context.js';
+import { MinerHistory } from './miner-history.js';
 
 export function MinerDrawer() {
   const record = useAppStore(selectSelectedMiner);
@@ -118,6 +119,8 @@ function DrawerBody({ record, ctx }: { record: MinerRecord; ctx: FreshnessContex
           <LabelFact key={k} name={k} value={v} />
         ))}
       </dl>
+
+      <MinerHistory minerId={record.id} address={record.address} />
 
       {snap ? (
         <>

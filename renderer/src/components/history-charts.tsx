@@ -1,0 +1,109 @@
+/**
+ * The history charts of the Dashboard (fleet) and the miner drawer (one miner).
+ */
+import type { History, HistoryPoint } from '../../../shared/api/fleet.js';
+import type { ChartPoint } from '../logic/chart.js';
+import { formatFleetHashrate, formatFleetPower, formatNumber, formatTick } from '../logic/format.js';
+import type { HistoryState } from '../api/use-history.js';
+import { ErrorMessage } from './error-message.js';
+import { LineChart } from './line-chart.js';
+
+/** One field of the history as chart points. */
+export function seriesOf(history: History | null, field: keyof HistoryPoint): ChartPoint[] {
+  if (!history) return [];
+  return history.points.map((p) => {
+    const v = p[field];
+    return { t: p.t, v: typeof v === 'number' ? v : null };
+  });
+}
+
+function Status({ h }: { h: HistoryState }) {
+  return (
+    <div className="chart-status">
+      <ErrorMessage error={h.error} />
+      {h.history ? (
+        <span className="muted small">
+          {h.history.resolution === 'raw' ? 'every poll' : `${h.history.resolution} averages`} ·{' '}
+          {formatNumber(h.history.points.length)} points
+        </span>
+      ) : h.loading ? (
+        <span className="muted small">Loading history…</span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Fleet hashrate (with nominal) and power. */
+export function FleetCharts({ h }: { h: HistoryState }) {
+  const span = h.toMs - h.fromMs;
+  const fmtT = (t: number) => formatTick(t, span);
+  return (
+    <div className="charts" data-testid="fleet-charts">
+      <LineChart
+        title="Hashrate"
+        testId="chart-hashrate"
+        fromMs={h.fromMs}
+        toMs={h.toMs}
+        formatY={formatFleetHashrate}
+        formatT={fmtT}
+        series={[
+          { label: 'hashrate', color: 'var(--accent)', points: seriesOf(h.history, 'hashrateThs') },
+          {
+            label: 'nominal',
+            color: 'var(--muted)',
+            dashed: true,
+            points: seriesOf(h.history, 'nominalThs'),
+          },
+        ]}
+      />
+      <LineChart
+        title="Power"
+        testId="chart-power"
+        fromMs={h.fromMs}
+        toMs={h.toMs}
+        formatY={formatFleetPower}
+        formatT={fmtT}
+        series={[{ label: 'power', color: 'var(--warn)', points: seriesOf(h.history, 'powerW') }]}
+      />
+      <Status h={h} />
+    </div>
+  );
+}
+
+/** One miner's hashrate and hottest chip. */
+export function MinerCharts({ h }: { h: HistoryState }) {
+  const span = h.toMs - h.fromMs;
+  const fmtT = (t: number) => formatTick(t, span);
+  return (
+    <div className="charts" data-testid="miner-charts">
+      <LineChart
+        title="Hashrate"
+        testId="chart-miner-hashrate"
+        fromMs={h.fromMs}
+        toMs={h.toMs}
+        formatY={(v) => `${formatNumber(v, v < 10 ? 1 : 0)} TH/s`}
+        formatT={fmtT}
+        series={[
+          { label: 'hashrate', color: 'var(--accent)', points: seriesOf(h.history, 'hashrateThs') },
+          {
+            label: 'nominal',
+            color: 'var(--muted)',
+            dashed: true,
+            points: seriesOf(h.history, 'nominalThs'),
+          },
+        ]}
+      />
+      <LineChart
+        title="Chip temperature (hottest)"
+        testId="chart-miner-temp"
+        fromMs={h.fromMs}
+        toMs={h.toMs}
+        fromZero={false}
+        formatY={(v) => `${formatNumber(v, 0)} °C`}
+        formatT={fmtT}
+        series={[{ label: 'chip max', color: 'var(--bad)', points: seriesOf(h.history, 'chipTempMaxC') }]}
+      />
+      <Status h={h} />
+    </div>
+  );
+}
