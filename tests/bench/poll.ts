@@ -10,6 +10,9 @@
  *   npx tsx tests/bench/poll.ts [--sizes 1000,5000,10000] [--seconds 30] [--interval 5] [--warmup 120] [--profile]
  *
  * The machine is shared: the load average during each window is printed next to the figures.
+ * V8's young generation matters here (each poll's objects live across its HTTP round trip); to measure
+ * with a larger one, as a composition root may configure:
+ *   node --max-semi-space-size=64 --import tsx tests/bench/poll.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -299,7 +302,7 @@ async function runSize(n: number): Promise<Row> {
 }
 
 console.log(
-  `Poll benchmark: interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
+  `Poll benchmark: node flags [${process.execArgv.filter((f) => !f.includes('tsx')).join(' ')}], interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
     try {
       return fs.readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+(\d+)/)?.[1] ?? '?';
     } catch {

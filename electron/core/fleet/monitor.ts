@@ -139,7 +139,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
   const flushMs = opts.flushMs ?? 1000;
   const maintainEveryMs = opts.maintainEveryMs ?? 5000;
   const offlineAfter = opts.offlineAfter ?? 3;
-  const maxCycleResults = opts.maxCycleResults ?? 1000;
+  const maxCycleResults = opts.maxCycleResults ?? 500;
   const onError = opts.onError ?? (() => {});
 
   const states = new Map<string, MinerState>();

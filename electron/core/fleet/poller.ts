@@ -109,6 +109,29 @@ function slimSettings(settings: unknown): unknown {
   return { miner: { overclock: oc ? { preset: oc.preset } : undefined } };
 }
 
+/** Keeps each preset's identity and tuning summary; per-chip tuning tables stay on the miner. */
+function slimPresets(presets: unknown): unknown {
+  const list = Array.isArray(presets)
+    ? presets
+    : isObj(presets) && Array.isArray(presets.presets)
+      ? presets.presets
+      : null;
+  if (!list) return presets;
+  return list.map((p: unknown) => {
+    if (!isObj(p)) return p;
+    const ts = isObj(p.tune_settings) ? p.tune_settings : null;
+    return {
+      name: p.name,
+      pretty: p.pretty,
+      status: p.status,
+      modded_psu_required: p.modded_psu_required,
+      tune_settings: ts
+        ? { hashrate: ts.hashrate, volt: ts.volt, freq: ts.freq, modified: ts.modified, date: ts.date }
+        : undefined,
+    };
+  });
+}
+
 const WORKING = new Set(['mining', 'auto-tuning']);
 
 /**
@@ -163,7 +186,7 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       info: value(info, old?.info ?? null, slimInfo),
       model: value(model, old?.model ?? null, (v) => intern(slimModel(v))),
       settings: value(settings, old?.settings ?? null, (v) => intern(slimSettings(v))),
-      presets: value(presets, old?.presets ?? null, intern),
+      presets: value(presets, old?.presets ?? null, (v) => intern(slimPresets(v))),
       fetchedAt: now,
       // Jitter spreads the refreshes of miners first seen together.
       expiresAt: now + ttl * (0.8 + 0.4 * random()),

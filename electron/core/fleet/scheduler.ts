@@ -103,7 +103,7 @@ export function createScheduler<T>(opts: SchedulerOptions<T>): Scheduler {
   const random = opts.random ?? Math.random;
   const maxConcurrent = Math.max(1, opts.maxConcurrent ?? 256);
   const jitterShare = opts.jitterShare ?? 0.02;
-  const maxStartsPerTick = opts.maxStartsPerTick ?? 250;
+  const maxStartsPerTick = opts.maxStartsPerTick ?? 64;
   let interval = opts.intervalMs ?? 10_000;
   const backoffCap = () => Math.max(interval, opts.backoffCapMs ?? 120_000);
 
