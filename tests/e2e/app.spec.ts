@@ -25,7 +25,7 @@ test('the app loads with the token and shows the Miners page', async ({ page }) 
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(served.operatorUrl);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open');
   // The token is removed from the visible URL once read.
   expect(page.url()).not.toContain('token=');
   await page.getByTestId('nav-miners').click();

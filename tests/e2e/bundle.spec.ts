@@ -48,7 +48,7 @@ test('a page load requests nothing but the app itself', async ({ page }) => {
     if (new URL(ws.url()).host !== origin) foreign.push(ws.url());
   });
   await page.goto(served.operatorUrl);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open');
   for (const nav of ['dashboard', 'miners', 'discovery', 'recommendations', 'activity', 'settings']) {
     await page.getByTestId(`nav-${nav}`).click();
     await expect(page.getByTestId(`page-${nav}`)).toBeVisible();
