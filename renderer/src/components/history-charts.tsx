@@ -99,6 +99,7 @@ export function MinerCharts({ h }: { h: HistoryState }) {
         fromMs={h.fromMs}
         toMs={h.toMs}
         fromZero={false}
+        minSpan={10}
         formatY={(v) => `${formatNumber(v, 0)} °C`}
         formatT={fmtT}
         series={[{ label: 'chip max', color: 'var(--bad)', points: seriesOf(h.history, 'chipTempMaxC') }]}

@@ -28,6 +28,8 @@ export interface LineChartProps {
   formatT: (t: number) => string;
   /** Start the y axis at 0 (quantities) or fit the data (temperatures). */
   fromZero?: boolean;
+  /** The smallest y range drawn, so noise on a steady value does not fill the chart. */
+  minSpan?: number;
   testId?: string;
 }
 
@@ -44,11 +46,12 @@ export function LineChart({
   formatY,
   formatT,
   fromZero = true,
+  minSpan,
   testId,
 }: LineChartProps) {
   const values = series.flatMap((s) => s.points.map((p) => p.v));
   const hasData = values.some((v) => v !== null && Number.isFinite(v));
-  const { min, max, ticks } = yAxis(values, { fromZero });
+  const { min, max, ticks } = yAxis(values, { fromZero, minSpan });
   const x = linearScale(fromMs, toMs, PAD.left, W - PAD.right);
   const y = linearScale(min, max, H - PAD.bottom, PAD.top);
   const xt = timeTicks(fromMs, toMs, 6);

@@ -29,13 +29,17 @@ export function niceStep(span: number, count: number): number {
   return mult * pow;
 }
 
-/** The y domain and its ticks: from 0 (or the minimum when `fromZero` is false) to a nice maximum. */
+/**
+ * The y domain and its ticks: from 0 (or the minimum when `fromZero` is false) to a nice maximum,
+ * at least `minSpan` tall.
+ */
 export function yAxis(
   values: readonly (number | null)[],
-  opts: { fromZero?: boolean; ticks?: number } = {},
+  opts: { fromZero?: boolean; ticks?: number; minSpan?: number } = {},
 ): { min: number; max: number; ticks: number[] } {
   const fromZero = opts.fromZero ?? true;
   const count = opts.ticks ?? 4;
+  const minSpan = opts.minSpan ?? 0;
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -45,6 +49,12 @@ export function yAxis(
   }
   if (lo === Infinity) return { min: 0, max: 1, ticks: [0, 1] };
   if (fromZero) lo = Math.min(0, lo);
+  // A nearly flat series (a chip steady at 74-75 degC) is drawn flat, not as a cliff.
+  if (hi - lo < minSpan) {
+    const mid = (hi + lo) / 2;
+    lo = fromZero && lo >= 0 ? Math.max(0, mid - minSpan / 2) : mid - minSpan / 2;
+    hi = lo + minSpan;
+  }
   if (hi === lo) hi = lo === 0 ? 1 : lo + Math.abs(lo) * 0.1;
   const step = niceStep(hi - lo, count);
   const min = Math.floor(lo / step) * step;
