@@ -100,6 +100,7 @@ export function MinerCharts({ h }: { h: HistoryState }) {
         toMs={h.toMs}
         fromZero={false}
         minSpan={10}
+        integerTicks
         formatY={(v) => `${formatNumber(v, 0)} °C`}
         formatT={fmtT}
         series={[{ label: 'chip max', color: 'var(--bad)', points: seriesOf(h.history, 'chipTempMaxC') }]}

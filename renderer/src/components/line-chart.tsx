@@ -30,6 +30,8 @@ export interface LineChartProps {
   fromZero?: boolean;
   /** The smallest y range drawn, so noise on a steady value does not fill the chart. */
   minSpan?: number;
+  /** Ticks on whole numbers (values shown without decimals). */
+  integerTicks?: boolean;
   testId?: string;
 }
 
@@ -47,11 +49,12 @@ export function LineChart({
   formatT,
   fromZero = true,
   minSpan,
+  integerTicks,
   testId,
 }: LineChartProps) {
   const values = series.flatMap((s) => s.points.map((p) => p.v));
   const hasData = values.some((v) => v !== null && Number.isFinite(v));
-  const { min, max, ticks } = yAxis(values, { fromZero, minSpan });
+  const { min, max, ticks } = yAxis(values, { fromZero, minSpan, integer: integerTicks });
   const x = linearScale(fromMs, toMs, PAD.left, W - PAD.right);
   const y = linearScale(min, max, H - PAD.bottom, PAD.top);
   const xt = timeTicks(fromMs, toMs, 6);

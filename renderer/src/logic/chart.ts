@@ -20,22 +20,24 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): (x:
 }
 
 /** A "nice" step (1, 2, 2.5 or 5 times a power of ten) giving about `count` ticks over `span`. */
-export function niceStep(span: number, count: number): number {
+export function niceStep(span: number, count: number, integer = false): number {
   if (!(span > 0) || !(count > 0)) return 1;
   const raw = span / count;
+  if (integer && raw <= 1) return 1;
   const pow = 10 ** Math.floor(Math.log10(raw));
   const m = raw / pow;
-  const mult = m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10;
+  // Whole-unit axes (temperatures shown without decimals) skip 2.5, which would print 72.5 as 73.
+  const mult = m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 && !(integer && pow === 1) ? 2.5 : m <= 5 ? 5 : 10;
   return mult * pow;
 }
 
 /**
  * The y domain and its ticks: from 0 (or the minimum when `fromZero` is false) to a nice maximum,
- * at least `minSpan` tall.
+ * at least `minSpan` tall, on whole-number ticks when `integer` is set.
  */
 export function yAxis(
   values: readonly (number | null)[],
-  opts: { fromZero?: boolean; ticks?: number; minSpan?: number } = {},
+  opts: { fromZero?: boolean; ticks?: number; minSpan?: number; integer?: boolean } = {},
 ): { min: number; max: number; ticks: number[] } {
   const fromZero = opts.fromZero ?? true;
   const count = opts.ticks ?? 4;
@@ -56,7 +58,7 @@ export function yAxis(
     hi = lo + minSpan;
   }
   if (hi === lo) hi = lo === 0 ? 1 : lo + Math.abs(lo) * 0.1;
-  const step = niceStep(hi - lo, count);
+  const step = niceStep(hi - lo, count, opts.integer ?? false);
   const min = Math.floor(lo / step) * step;
   const max = Math.ceil(hi / step) * step;
   const ticks: number[] = [];

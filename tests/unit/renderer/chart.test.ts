@@ -40,6 +40,9 @@ describe('chart scaling', () => {
     expect(a.max).toBeGreaterThanOrEqual(75);
     expect(a.max - a.min).toBeGreaterThanOrEqual(10);
     expect(new Set(a.ticks).size).toBe(a.ticks.length);
+    // Shown without decimals, so the ticks must be whole numbers.
+    const whole = yAxis([74, 75], { fromZero: false, minSpan: 10, integer: true });
+    expect(whole.ticks.every((t) => Number.isInteger(t))).toBe(true);
   });
 
   it('has a sane axis without data', () => {
