@@ -92,7 +92,16 @@ export const createDiscoverySlice: SliceCreator<DiscoverySlice> = (set, get) => 
     set({ scanResultsError: error });
   },
   setRecentScans(scans) {
-    set({ recentScans: scans, recentScansError: null });
+    const running = get().scanId === null ? scans.find((e) => e.state === 'running') : undefined;
+    // After a reload mid-scan, the running scan's bar comes back (its next events then move it).
+    if (running)
+      set({
+        recentScans: scans,
+        recentScansError: null,
+        scanId: running.scanId,
+        scanProgress: running.progress,
+      });
+    else set({ recentScans: scans, recentScansError: null });
   },
   setRecentScansError(error) {
     set({ recentScansError: error });

@@ -121,6 +121,26 @@ describe('discovery flow', () => {
     expect(store.getState().scanProgress?.probed).toBe(10);
   });
 
+  it('after a reload, follows a scan that is still running', () => {
+    const store = createAppStore({ nowMs: T0 });
+    const { miners: _m, ...done } = results('old', progress('old', 4, 4, 1, true));
+    const running = {
+      ...done,
+      scanId: 'run',
+      state: 'running' as const,
+      progress: progress('run', 40, 400, 2),
+    };
+    store.getState().setRecentScans([running, done]);
+    expect(store.getState().scanId).toBe('run');
+    expect(store.getState().scanProgress?.probed).toBe(40);
+    store.getState().applyScanProgress(progress('run', 80, 400, 3));
+    expect(store.getState().scanProgress?.probed).toBe(80);
+    // Nothing running: nothing is followed.
+    const idle = createAppStore({ nowMs: T0 });
+    idle.getState().setRecentScans([done]);
+    expect(idle.getState().scanId).toBeNull();
+  });
+
   it('cancels the followed scan by id and shows a failed cancel', async () => {
     const api = fakeApi();
     const store = createAppStore({ nowMs: T0 });

@@ -18,6 +18,9 @@ import { parseOptionalInt, parseTargets } from '../../logic/scan-targets.js';
 import { selectServerNowMs } from '../../store/selectors.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 
+/** Rows drawn in the results table: a /16 sweep may find thousands; the Miners page has them all. */
+const MAX_RESULT_ROWS = 1_000;
+
 export function DiscoveryPage() {
   return (
     <div className="page" data-testid="page-discovery">
@@ -257,11 +260,17 @@ function ScanResultsPanel() {
               </tr>
             </thead>
             <tbody>
-              {miners.map((m) => (
+              {miners.slice(0, MAX_RESULT_ROWS).map((m) => (
                 <FoundRow key={`${m.address}|${m.kind}`} m={m} />
               ))}
             </tbody>
           </table>
+          {miners.length > MAX_RESULT_ROWS ? (
+            <p className="muted small table-note">
+              Showing the first {formatNumber(MAX_RESULT_ROWS)} of {formatNumber(miners.length)} (managed
+              first). Every managed miner is on the Miners page.
+            </p>
+          ) : null}
         </div>
       )}
     </section>
