@@ -4,7 +4,16 @@
  * The geometry is in logic/chart.ts; this only draws. Colours come from CSS variables, so the chart
  * follows the light/dark theme.
  */
-import { linePath, linearScale, timeTicks, typicalStepMs, yAxis, type ChartPoint } from '../logic/chart.js';
+import { useState, type MouseEvent } from 'react';
+import {
+  linePath,
+  linearScale,
+  nearestIndex,
+  timeTicks,
+  typicalStepMs,
+  yAxis,
+  type ChartPoint,
+} from '../logic/chart.js';
 
 /** One line. */
 export interface ChartSeries {
@@ -58,24 +67,56 @@ export function LineChart({
   const x = linearScale(fromMs, toMs, PAD.left, W - PAD.right);
   const y = linearScale(min, max, H - PAD.bottom, PAD.top);
   const xt = timeTicks(fromMs, toMs, 6);
+  // Hover readout: the time under the pointer, snapped to the first series' nearest point.
+  const [hoverT, setHoverT] = useState<number | null>(null);
+  const onMove = (e: MouseEvent<SVGSVGElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    if (box.width === 0) return;
+    const px = ((e.clientX - box.left) / box.width) * W;
+    const t = linearScale(PAD.left, W - PAD.right, fromMs, toMs)(px);
+    const first = series[0]?.points ?? [];
+    const i = nearestIndex(first, t);
+    setHoverT(i < 0 ? null : first[i]!.t);
+  };
+  const readout =
+    hoverT === null
+      ? null
+      : series.map((s) => {
+          const i = nearestIndex(s.points, hoverT);
+          const v = i < 0 ? null : s.points[i]!.v;
+          return `${s.label} ${v === null ? '\u2014' : formatY(v)}`;
+        });
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption className="chart-head">
         <span className="chart-title">{title}</span>
         <span className="chart-legend">
-          {series.map((s) => (
-            <span key={s.label} className="chart-key">
-              <span
-                className={`chart-swatch${s.dashed ? ' dashed' : ''}`}
-                style={{ borderColor: s.color }}
-                aria-hidden="true"
-              />
-              {s.label} {latestText(s.points, formatY)}
+          {readout !== null && hoverT !== null ? (
+            <span className="chart-readout" data-testid="chart-readout">
+              {formatT(hoverT)} · {readout.join(' · ')}
             </span>
-          ))}
+          ) : null}
+          {readout === null &&
+            series.map((s) => (
+              <span key={s.label} className="chart-key">
+                <span
+                  className={`chart-swatch${s.dashed ? ' dashed' : ''}`}
+                  style={{ borderColor: s.color }}
+                  aria-hidden="true"
+                />
+                {s.label} {latestText(s.points, formatY)}
+              </span>
+            ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="chart-svg" role="img" aria-label={title}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="chart-svg"
+        role="img"
+        aria-label={title}
+        onMouseMove={hasData ? onMove : undefined}
+        onMouseLeave={() => setHoverT(null)}
+      >
         {ticks.map((t) => (
           <g key={t} className="chart-grid">
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
@@ -105,6 +146,9 @@ export function LineChart({
             />
           ) : null;
         })}
+        {hoverT !== null ? (
+          <line className="chart-cursor" x1={x(hoverT)} x2={x(hoverT)} y1={PAD.top} y2={H - PAD.bottom} />
+        ) : null}
         {!hasData ? (
           <text x={W / 2} y={H / 2} textAnchor="middle" className="chart-empty">
             No data in this range yet

@@ -118,3 +118,17 @@ export function typicalStepMs(points: readonly { t: number }[]): number | null {
   steps.sort((a, b) => a - b);
   return steps[Math.floor(steps.length / 2)] ?? null;
 }
+
+/** The index of the point nearest to time `t` (points sorted by time); -1 when there are none. */
+export function nearestIndex(points: readonly { t: number }[], t: number): number {
+  if (points.length === 0) return -1;
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(points[lo - 1]!.t - t) <= Math.abs(points[lo]!.t - t)) return lo - 1;
+  return lo;
+}

@@ -74,11 +74,11 @@ function AlertsKpi() {
       data-count={loaded ? total : ''}
       onClick={() => store.getState().setPage('activity')}
     >
-      <div className="kpi-label">Active alerts</div>
-      <div className="kpi-value">{loaded ? formatNumber(total) : '\u2014'}</div>
-      <div className="kpi-sub">
+      <span className="kpi-label">Active alerts</span>
+      <span className="kpi-value">{loaded ? formatNumber(total) : '\u2014'}</span>
+      <span className="kpi-sub">
         {c.critical} critical · {c.warning} warning
-      </div>
+      </span>
     </button>
   );
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   linePath,
   linearScale,
+  nearestIndex,
   niceStep,
   timeTicks,
   typicalStepMs,
@@ -93,5 +94,17 @@ describe('line paths', () => {
   it('finds the typical step from the median', () => {
     expect(typicalStepMs([{ t: 0 }, { t: 10 }, { t: 20 }, { t: 90 }])).toBe(10);
     expect(typicalStepMs([{ t: 0 }])).toBeNull();
+  });
+});
+
+describe('hover readout', () => {
+  it('finds the nearest point by time, ties to the earlier one', () => {
+    const pts = [{ t: 0 }, { t: 10 }, { t: 20 }, { t: 60 }];
+    expect(nearestIndex(pts, -5)).toBe(0);
+    expect(nearestIndex(pts, 14)).toBe(1);
+    expect(nearestIndex(pts, 15)).toBe(1);
+    expect(nearestIndex(pts, 41)).toBe(3);
+    expect(nearestIndex(pts, 500)).toBe(3);
+    expect(nearestIndex([], 5)).toBe(-1);
   });
 });
