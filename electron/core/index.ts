@@ -123,7 +123,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       (opts.host === 'test' ? createMemoryCredentialStore() : createKeytarCredentialStore()),
     { tryFactoryPassword: credentialSettings.tryFactoryPassword, clock },
   );
-  const vnish = opts.vnish ?? createVnishClient({ credentials, clock });
+  // Idle keep-alive sockets outlive a few poll intervals: a poll that has to reconnect costs several
+  // times the CPU of one that reuses its socket (see tests/bench/poll.ts).
+  const vnish = opts.vnish ?? createVnishClient({ credentials, clock, keepAliveMs: 30_000 });
   const fo = opts.fleet;
   const store = fo
     ? (fo.store ??

@@ -177,6 +177,9 @@ async function runSize(n: number): Promise<Row> {
     },
     // One keep-alive socket per miner keeps 10,000 miners inside 20,000 descriptors.
     maxConnectionsPerMiner: 1,
+    // Idle sockets must outlive the poll interval, or every poll pays a TCP connect (and a slow
+    // cycle then makes every poll slower still).
+    keepAliveMs: Math.max(30_000, 3 * INTERVAL_S * 1000),
     maxConnections: 512,
     clock,
   });
