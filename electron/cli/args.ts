@@ -5,6 +5,8 @@
  * see; `node:util` parseArgs does the flag parsing itself.
  */
 import type { Readable } from 'node:stream';
+import { HashwatchError } from '../../shared/errors.js';
+import { factoryOnlyProvider, type CredentialProvider } from '../core/credentials/provider.js';
 
 /** Where a subcommand writes; `isTTY` decides whether a progress line is drawn. */
 export interface CliIo {
@@ -49,4 +51,29 @@ export function formatTable(header: string[], rows: string[][], rightAligned: Re
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The text shown for a bad command line: our own usage and validation errors, else the raw error. */
+export function usageMessage(e: unknown): string {
+  return e instanceof HashwatchError || e instanceof UsageError || e instanceof TypeError
+    ? e.message
+    : String(e);
+}
+
+/**
+ * The credentials a one-shot command uses: the password from stdin (`--password-stdin`), else only the
+ * factory default when `--factory-password` allows it. Null (after saying why) when stdin was empty.
+ */
+export async function cliCredentials(
+  command: string,
+  values: { 'password-stdin'?: boolean; 'factory-password'?: boolean },
+  io: CliIo,
+): Promise<CredentialProvider | null> {
+  if (!values['password-stdin']) return factoryOnlyProvider(values['factory-password'] ?? false);
+  const password = await readFirstLine(io.stdin ?? process.stdin);
+  if (!password) {
+    io.stderr.write(`hashwatch ${command}: --password-stdin got an empty password\n`);
+    return null;
+  }
+  return { passwordFor: async () => password, tryFactoryPassword: () => false };
 }

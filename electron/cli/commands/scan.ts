@@ -7,15 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import type { FoundMiner } from '../../../shared/api/discovery.js';
-import { HashwatchError } from '../../../shared/errors.js';
 import type { MinerSnapshot } from '../../../shared/miner.js';
-import { factoryOnlyProvider, type CredentialProvider } from '../../core/credentials/provider.js';
 import { createMdnsBrowse, DEFAULT_MDNS_DURATION_MS, type MdnsBrowse } from '../../core/discovery/mdns.js';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from '../../core/discovery/probe.js';
 import { runScan, type ScanOutcome } from '../../core/discovery/scan.js';
 import { stubSnapshot } from '../../core/discovery/snapshot-stub.js';
 import { parseTargets, type TargetSet } from '../../core/discovery/targets.js';
-import { formatTable, intOption, readFirstLine, UsageError, type CliIo } from '../args.js';
+import { formatTable, intOption, cliCredentials, usageMessage, UsageError, type CliIo } from '../args.js';
 import { defaultMakeClient, SNAPSHOT_HEADER, SNAPSHOT_NUMERIC, snapshotRow, type CliDeps } from './status.js';
 
 export interface ScanDeps extends CliDeps {
@@ -114,23 +112,12 @@ export async function scanCommand(argv: string[], io: CliIo = process, deps: Sca
     if (positionals.length === 0 && !values.mdns) throw new UsageError('give at least one target, or --mdns');
     targets = parseTargets(positionals, { allowFiles: true });
   } catch (e) {
-    const message =
-      e instanceof HashwatchError || e instanceof UsageError || e instanceof TypeError
-        ? e.message
-        : String(e);
-    io.stderr.write(`hashwatch scan: ${message}\n\n${HELP}`);
+    io.stderr.write(`hashwatch scan: ${usageMessage(e)}\n\n${HELP}`);
     return 2;
   }
 
-  let credentials: CredentialProvider = factoryOnlyProvider(values['factory-password']);
-  if (values['password-stdin']) {
-    const password = await readFirstLine(io.stdin ?? process.stdin);
-    if (!password) {
-      io.stderr.write('hashwatch scan: --password-stdin got an empty password\n');
-      return 2;
-    }
-    credentials = { passwordFor: async () => password, tryFactoryPassword: () => false };
-  }
+  const credentials = await cliCredentials('scan', values, io);
+  if (!credentials) return 2;
 
   const controller = new AbortController();
   const onAbort = () => controller.abort();

@@ -6,14 +6,14 @@
  * read is named on stderr and makes the exit code 1, while the others are still printed.
  */
 import { parseArgs } from 'node:util';
-import { HashwatchError, toAppError } from '../../../shared/errors.js';
+import { toAppError } from '../../../shared/errors.js';
 import type { MinerSnapshot } from '../../../shared/miner.js';
-import { factoryOnlyProvider, type CredentialProvider } from '../../core/credentials/provider.js';
+import type { CredentialProvider } from '../../core/credentials/provider.js';
 import type { DiscoveryClient } from '../../core/discovery/scan.js';
 import { stubSnapshot } from '../../core/discovery/snapshot-stub.js';
 import { parseTargets, targetAddress } from '../../core/discovery/targets.js';
 import { createVnishClient } from '../../core/vnish/index.js';
-import { formatTable, intOption, readFirstLine, UsageError, type CliIo } from '../args.js';
+import { formatTable, intOption, cliCredentials, usageMessage, UsageError, type CliIo } from '../args.js';
 
 /** The client a command uses; tests inject one, the CLI builds the real one. */
 export type CliClient = DiscoveryClient & { close(): unknown };
@@ -98,23 +98,12 @@ export async function statusCommand(
     timeoutMs = intOption('timeout', values.timeout, 50, 60_000);
     addresses = [...parseTargets(positionals, { allowFiles: true, maxAddresses: 4096 })].map(targetAddress);
   } catch (e) {
-    const message =
-      e instanceof HashwatchError || e instanceof UsageError || e instanceof TypeError
-        ? e.message
-        : String(e);
-    io.stderr.write(`hashwatch status: ${message}\n\n${HELP}`);
+    io.stderr.write(`hashwatch status: ${usageMessage(e)}\n\n${HELP}`);
     return 2;
   }
 
-  let credentials: CredentialProvider = factoryOnlyProvider(values['factory-password']);
-  if (values['password-stdin']) {
-    const password = await readFirstLine(io.stdin ?? process.stdin);
-    if (!password) {
-      io.stderr.write('hashwatch status: --password-stdin got an empty password\n');
-      return 2;
-    }
-    credentials = { passwordFor: async () => password, tryFactoryPassword: () => false };
-  }
+  const credentials = await cliCredentials('status', values, io);
+  if (!credentials) return 2;
 
   const now = deps.now ?? Date.now;
   const client = (deps.makeClient ?? defaultMakeClient)(credentials, {
