@@ -325,10 +325,15 @@ function FactoryToggle() {
     if (!api) return;
     setBusy(true);
     setError(null);
+    // Shown at once; put back if the core refuses (e.g. a viewer session).
+    setValue(next);
     const r = await api.call('credentials.settings.set', { tryFactoryPassword: next });
     setBusy(false);
     if (r.ok) setValue(r.value.tryFactoryPassword);
-    else setError(r.error);
+    else {
+      setValue(!next);
+      setError(r.error);
+    }
   };
   return (
     <div className="form factory-toggle">
