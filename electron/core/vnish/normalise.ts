@@ -8,7 +8,9 @@
 import type { z } from 'zod';
 import { HashwatchError } from '../../../shared/errors.js';
 import {
+  ChainStateSchema,
   efficiencyJth,
+  MinerStateSchema,
   normaliseMac,
   type Chain,
   type ChainState,
@@ -121,25 +123,11 @@ export function parseUptime(text: string): number | null {
   return matched && Number.isFinite(seconds) ? seconds : null;
 }
 
-const MINER_STATES: ReadonlySet<string> = new Set<MinerState>([
-  'mining',
-  'initializing',
-  'starting',
-  'auto-tuning',
-  'restarting',
-  'shutting-down',
-  'stopped',
-  'failure',
-]);
-const CHAIN_STATES: ReadonlySet<string> = new Set<ChainState>([
-  'initializing',
-  'mining',
-  'stopped',
-  'failure',
-  'disconnected',
-  'disabled',
-  'unknown',
-]);
+// The firmware's own states: every MinerState except the two Hashwatch adds (offline, unknown).
+const MINER_STATES: ReadonlySet<string> = new Set(
+  MinerStateSchema.options.filter((st) => st !== 'offline' && st !== 'unknown'),
+);
+const CHAIN_STATES: ReadonlySet<string> = new Set(ChainStateSchema.options);
 
 function minerState(v: string | null | undefined): MinerState {
   const s = v?.trim().toLowerCase();
