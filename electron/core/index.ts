@@ -12,7 +12,7 @@ import { createDispatch, type Dispatch, type DispatchOptions } from './service/d
 import { createEventBus, type EventBus } from './service/events.js';
 import { createHandlers } from './service/index.js';
 import { detectTfBackend } from './advisor/backend.js';
-import { probeKeychain } from './credentials/keychain-probe.js';
+import { keychainBackendName, keychainReporter } from './credentials/keychain-probe.js';
 import { createKeytarCredentialStore } from './credentials/keytar-store.js';
 import { createMemoryCredentialStore, type CredentialStore } from './credentials/store.js';
 import { createScopedProvider, type ScopedCredentials } from './credentials/scoped-provider.js';
@@ -56,6 +56,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Where miner passwords live: the OS keychain by default, in memory for `host: 'test'`. */
   credentialStore?: CredentialStore;
+  /** How `app.info` names an injected credential store (default: in memory). */
+  credentialStoreBackend?: string;
   /** Persistent app settings (the credential settings live here); in memory when absent. */
   settingsKv?: SettingsKv;
   /** Builds a vnish client over a credential provider (credentials.test / changePassword). */
@@ -118,11 +120,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const inventory = createInventory({ bus, clock });
   const settingsKv = createDeferredSettingsKv();
   const credentialSettings = createCredentialSettings(opts.settingsKv ?? settingsKv);
-  const credentials = createScopedProvider(
-    opts.credentialStore ??
-      (opts.host === 'test' ? createMemoryCredentialStore() : createKeytarCredentialStore()),
-    { tryFactoryPassword: credentialSettings.tryFactoryPassword, clock },
-  );
+  const useKeychain = !opts.credentialStore && opts.host !== 'test';
+  const credentialStore =
+    opts.credentialStore ?? (useKeychain ? createKeytarCredentialStore() : createMemoryCredentialStore());
+  const credentialBackend = useKeychain
+    ? keychainBackendName()
+    : (opts.credentialStoreBackend ?? 'in memory (this session only)');
+  const credentials = createScopedProvider(credentialStore, {
+    tryFactoryPassword: credentialSettings.tryFactoryPassword,
+    clock,
+  });
   // Idle keep-alive sockets outlive a few poll intervals: a poll that has to reconnect costs several
   // times the CPU of one that reuses its socket (see tests/bench/poll.ts).
   const vnish = opts.vnish ?? createVnishClient({ credentials, clock, keepAliveMs: 30_000 });
@@ -182,7 +189,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       demo: opts.demo ?? false,
     },
     tfBackend: once(opts.probes?.tfBackend ?? detectTfBackend),
-    keychain: once(opts.probes?.keychain ?? probeKeychain),
+    keychain: opts.probes?.keychain ?? keychainReporter(credentialStore, credentialBackend),
     inventory,
     credentials,
     credentialSettings,

@@ -1,5 +1,5 @@
 /**
- * Tells whether an OS keychain answers here, so `app.info` and the UI can say so plainly.
+ * Tells whether the OS keychain answers here, so `app.info` and the UI can say so plainly.
  *
  * keytar is an optional dependency. When it is missing or no Secret Service answers, Hashwatch keeps
  * no passwords at all rather than falling back to plaintext.
@@ -21,41 +21,32 @@ export function keychainHowTo(platform: string = process.platform): string {
   return HOW_TO[platform] ?? HOW_TO.linux!;
 }
 
-export async function probeKeychain(timeoutMs = 3000): Promise<KeychainInfo> {
-  const backend =
-    process.platform === 'darwin'
-      ? 'macOS Keychain'
-      : process.platform === 'win32'
-        ? 'Windows Credential Manager'
-        : 'Secret Service (libsecret)';
-  const howTo = keychainHowTo();
-  let keytar: { findCredentials(service: string): Promise<unknown[]> };
-  try {
-    const mod = (await import('keytar' as string)) as { default?: typeof keytar } & typeof keytar;
-    keytar = mod.default ?? mod;
-  } catch {
-    return {
-      available: false,
-      backend,
-      message: `The keychain module (keytar) is not installed. Passwords cannot be stored. ${howTo}`,
-    };
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      keytar.findCredentials('hashwatch'),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
-    return { available: true, backend, message: 'Passwords are stored in the OS keychain.' };
-  } catch {
-    return {
-      available: false,
-      backend,
-      message: `No keychain answered. Passwords cannot be stored until one does. ${howTo}`,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+/** The keychain's name on this platform, as shown to the technician. */
+export function keychainBackendName(platform: string = process.platform): string {
+  if (platform === 'darwin') return 'macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  return 'Secret Service (libsecret)';
+}
+
+/**
+ * What `app.info` says about the credential store in use: asked of the store itself (so a demo's
+ * in-memory store is reported as such), and asked again after a while so a keychain unlocked later shows.
+ */
+export function keychainReporter(
+  store: { status(): Promise<{ available: boolean; message: string }> },
+  backend: string,
+  opts: { cacheMs?: number; now?: () => number } = {},
+): () => Promise<KeychainInfo> {
+  const cacheMs = opts.cacheMs ?? 30_000;
+  const now = opts.now ?? Date.now;
+  let cached: { at: number; info: Promise<KeychainInfo> } | null = null;
+  return () => {
+    if (!cached || now() - cached.at > cacheMs) {
+      cached = {
+        at: now(),
+        info: store.status().then((s) => ({ available: s.available, backend, message: s.message })),
+      };
+    }
+    return cached.info;
+  };
 }
