@@ -34,6 +34,7 @@ export function createFakeElectron() {
     permissionCheck: null as null | ((...a: unknown[]) => boolean),
     menu: null as unknown,
     quitCalled: false,
+    switches: [] as Array<[string, string]>,
     notifications: [] as Array<{ title: string; body: string }>,
   };
 
@@ -60,6 +61,7 @@ export function createFakeElectron() {
   const electron = {
     app: Object.assign(appEvents, {
       requestSingleInstanceLock: () => true,
+      commandLine: { appendSwitch: (name: string, value?: string) => record.switches.push([name, value ?? '']) },
       quit: () => {
         record.quitCalled = true;
       },
