@@ -61,7 +61,9 @@ export function createFakeElectron() {
   const electron = {
     app: Object.assign(appEvents, {
       requestSingleInstanceLock: () => true,
-      commandLine: { appendSwitch: (name: string, value?: string) => record.switches.push([name, value ?? '']) },
+      commandLine: {
+        appendSwitch: (name: string, value?: string) => record.switches.push([name, value ?? '']),
+      },
       quit: () => {
         record.quitCalled = true;
       },
