@@ -25,10 +25,23 @@ import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
 import Database from 'better-sqlite3';
 import { createFleet } from '../../electron/core/fleet/fleet.js';
+import { createVnishPoller, type SnapshotInput, type VnishReads } from '../../electron/core/fleet/poller.js';
 import { createInventory } from '../../electron/core/fleet/inventory.js';
 import { createEventBus } from '../../electron/core/service/events.js';
 import { openStore } from '../../electron/core/store/index.js';
-import { createVnishClient, normaliseSnapshot } from '../../electron/core/vnish/index.js';
+import {
+  createVnishClient,
+  markParsed,
+  normaliseSnapshot,
+  parseJsonBody,
+  parseRaw,
+  RawInfoSchema,
+  RawModelSchema,
+  RawPerfSummarySchema,
+  RawPresetsSchema,
+  RawSettingsSchema,
+  RawSummarySchema,
+} from '../../electron/core/vnish/index.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -131,6 +144,53 @@ interface Row {
   simCpuPct: number;
   dbBytesPerMinerDay: number;
   warmupS: number;
+  normaliseUsPerPoll: number;
+  storeUsPerPoll: number;
+  stageUsPerPoll: number;
+}
+
+/**
+ * CPU of the poll stages without the network: one miner's real bodies (as text), read through a
+ * client stand-in that does what the vnish client does after HTTP (JSON.parse + schema check), then
+ * the real poller and normaliser. Cached slow data, as in steady state.
+ */
+async function stageCost(
+  client: ReturnType<typeof createVnishClient>,
+  address: string,
+): Promise<{ usPerPoll: number; iterations: number }> {
+  const text = async (read: Promise<unknown>) => JSON.stringify(await read);
+  const bodies = {
+    summary: await text(client.summary(address)),
+    perf: await text(client.perfSummary(address)),
+    info: await text(client.info(address)),
+    model: await text(client.model(address)),
+    settings: await text(client.settings(address)),
+    presets: await text(client.presets(address)),
+  };
+  const read =
+    <S extends Parameters<typeof parseRaw>[0]>(schema: S, endpoint: string, body: string) =>
+    (a: string) =>
+      Promise.resolve(markParsed(schema, parseRaw(schema, endpoint, parseJsonBody(endpoint, body, a), a)));
+  const reads: VnishReads = {
+    summary: read(RawSummarySchema, 'summary', bodies.summary),
+    perfSummary: read(RawPerfSummarySchema, 'perf-summary', bodies.perf),
+    info: read(RawInfoSchema, 'info', bodies.info),
+    model: read(RawModelSchema, 'model', bodies.model),
+    settings: read(RawSettingsSchema, 'settings', bodies.settings),
+    presets: read(RawPresetsSchema, 'autotune/presets', bodies.presets),
+  };
+  const poller = createVnishPoller({
+    client: reads,
+    normalise: (p: SnapshotInput) => normaliseSnapshot(p),
+    clock: { now: () => Date.now() },
+  });
+  const target = { id: 'stage', address, mac: null };
+  for (let i = 0; i < 2000; i++) await poller.poll(target);
+  const iterations = 20_000;
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await poller.poll(target);
+  const c = process.cpuUsage(c0);
+  return { usPerPoll: (c.user + c.system) / iterations, iterations };
 }
 
 async function runSize(n: number): Promise<Row> {
@@ -148,7 +208,14 @@ async function runSize(n: number): Promise<Row> {
   const dbFile = path.join(dir, 'bench.db');
   const clock = { now: () => Date.now() };
   const store = openStore({ path: dbFile, clock });
-  const timing = { writeMs: 0, writeMax: 0, maintainMs: 0, maintainMax: 0, maintainCalls: 0 };
+  const timing = {
+    writeMs: 0,
+    writeMax: 0,
+    maintainMs: 0,
+    maintainMax: 0,
+    maintainCalls: 0,
+    normaliseMs: 0,
+  };
   const timed =
     <A extends unknown[], R>(fn: (...a: A) => R, add: (ms: number) => void) =>
     (...a: A): R => {
@@ -194,7 +261,14 @@ async function runSize(n: number): Promise<Row> {
     inventory,
     store,
     client,
-    normalise: normaliseSnapshot,
+    normalise: (p: SnapshotInput) => {
+      const t = performance.now();
+      try {
+        return normaliseSnapshot(p);
+      } finally {
+        timing.normaliseMs += performance.now() - t;
+      }
+    },
     intervalMs: INTERVAL_S * 1000,
     maxConcurrent: 512,
     onError: (where, e) => {
@@ -225,7 +299,14 @@ async function runSize(n: number): Promise<Row> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const s0 = fleet.monitor.stats();
   const connects0 = connects;
-  Object.assign(timing, { writeMs: 0, writeMax: 0, maintainMs: 0, maintainMax: 0, maintainCalls: 0 });
+  Object.assign(timing, {
+    writeMs: 0,
+    writeMax: 0,
+    maintainMs: 0,
+    maintainMax: 0,
+    maintainCalls: 0,
+    normaliseMs: 0,
+  });
   const cpu0 = process.cpuUsage();
   const sim0 = shards.reduce((a, s) => a + procCpuS(s.pid), 0);
   const db0 = dbBytes(dbFile);
@@ -289,9 +370,17 @@ async function runSize(n: number): Promise<Row> {
     simCpuPct: (simCpuS / wallS) * 100,
     dbBytesPerMinerDay: ((db1 - db0) / n / wallS) * 86_400,
     warmupS,
+    normaliseUsPerPoll: polls ? (timing.normaliseMs * 1000) / polls : NaN,
+    storeUsPerPoll: polls ? ((timing.writeMs + timing.maintainMs) * 1000) / polls : NaN,
+    stageUsPerPoll: NaN,
   };
 
   await fleet.stop();
+  const stage = await stageCost(client, sim[0]!.address).catch((e: unknown) => {
+    console.log(`  stage cost not measured: ${String(e)}`);
+    return null;
+  });
+  if (stage) row.stageUsPerPoll = stage.usPerPoll;
   await client.close();
   store.close();
   for (const s of shards) {
@@ -329,6 +418,9 @@ for (const n of SIZES) {
       `  simulator CPU       ${fmt(r.simCpuPct, 1)} % of one core (${r.shards} child process${r.shards > 1 ? 'es' : ''}, measured apart)`,
       `  DB growth           ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2)} MB per miner-day of raw polling at ${INTERVAL_S} s`,
       `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet + one interval`,
+      `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall, in the run), store ${fmt(r.storeUsPerPoll, 1)} us (wall, writeCycle + maintain)`,
+      `                      parse + poller + normalise ${fmt(r.stageUsPerPoll, 1)} us CPU (one miner's bodies, no network)`,
+      `                      => parse + normalise + store ~${fmt(r.stageUsPerPoll + r.storeUsPerPoll, 1)} us`,
     ].join('\n'),
   );
 }

@@ -132,6 +132,18 @@ function slimPresets(presets: unknown): unknown {
   });
 }
 
+/**
+ * Freezes a slimmed body and everything in it. The normaliser parses a deeply frozen body once and
+ * reuses the result, so the cached slow data costs no validation poll after poll.
+ */
+function deepFreeze<T>(v: T): T {
+  if (isObj(v) && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 const WORKING = new Set(['mining', 'auto-tuning']);
 
 /**
@@ -183,9 +195,9 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       slim: (v: unknown) => unknown = (v) => v,
     ) => (r.status === 'fulfilled' ? slim(r.value) : fallback);
     const entry: CacheEntry = {
-      info: value(info, old?.info ?? null, slimInfo),
-      model: value(model, old?.model ?? null, (v) => intern(slimModel(v))),
-      settings: value(settings, old?.settings ?? null, (v) => intern(slimSettings(v))),
+      info: value(info, old?.info ?? null, (v) => deepFreeze(slimInfo(v))),
+      model: value(model, old?.model ?? null, (v) => deepFreeze(intern(slimModel(v)))),
+      settings: value(settings, old?.settings ?? null, (v) => deepFreeze(intern(slimSettings(v)))),
       presets: value(presets, old?.presets ?? null, (v) => intern(slimPresets(v))),
       fetchedAt: now,
       // Jitter spreads the refreshes of miners first seen together.

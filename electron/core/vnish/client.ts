@@ -17,7 +17,7 @@ import type { CredentialProvider } from '../credentials/provider.js';
 import { cgminerCommand } from './cgminer.js';
 import { normaliseCgminer } from './cgminer-normalise.js';
 import { createTransport, type HttpResponse, type Transport } from './http.js';
-import { endpointPath, normaliseSnapshot, parseJsonBody, parseRaw } from './normalise.js';
+import { endpointPath, markParsed, normaliseSnapshot, parseJsonBody, parseRaw } from './normalise.js';
 import {
   RawAuthCheckSchema,
   RawChainsSchema,
@@ -417,11 +417,10 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
         { address, endpoint: endpointPath(endpoint), field: '(body)' },
       );
     }
-    return parseRaw(
+    // Marked as parsed: the normaliser then takes the body as is instead of validating it again.
+    return markParsed(
       schema,
-      endpoint.replace(/\?.*$/, ''),
-      parseJsonBody(endpoint, res.text, address),
-      address,
+      parseRaw(schema, endpoint.replace(/\?.*$/, ''), parseJsonBody(endpoint, res.text, address), address),
     );
   };
 

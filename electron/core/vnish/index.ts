@@ -4,7 +4,14 @@
  * Discovery, the fleet poller, the actions pipeline and the CLI all import from here and nowhere else
  * inside this folder, so the folder can change shape without touching them.
  */
-export { normaliseSnapshot, parseUptime, parseJsonBody, parseRaw, thsFactor } from './normalise.js';
+export {
+  markParsed,
+  normaliseSnapshot,
+  parseUptime,
+  parseJsonBody,
+  parseRaw,
+  thsFactor,
+} from './normalise.js';
 export type { SnapshotParts } from './normalise.js';
 export * from './schemas.js';
 export { createVnishClient, isGen13 } from './client.js';
