@@ -31,10 +31,8 @@ import { createEventBus } from '../../electron/core/service/events.js';
 import { openStore } from '../../electron/core/store/index.js';
 import {
   createVnishClient,
-  markParsed,
   normaliseSnapshot,
-  parseJsonBody,
-  parseRaw,
+  parseBody,
   RawInfoSchema,
   RawModelSchema,
   RawPerfSummarySchema,
@@ -168,9 +166,9 @@ async function stageCost(
     presets: await text(client.presets(address)),
   };
   const read =
-    <S extends Parameters<typeof parseRaw>[0]>(schema: S, endpoint: string, body: string) =>
+    <S extends Parameters<typeof parseBody>[0]>(schema: S, endpoint: string, body: string) =>
     (a: string) =>
-      Promise.resolve(markParsed(schema, parseRaw(schema, endpoint, parseJsonBody(endpoint, body, a), a)));
+      Promise.resolve(parseBody(schema, endpoint, body, a));
   const reads: VnishReads = {
     summary: read(RawSummarySchema, 'summary', bodies.summary),
     perfSummary: read(RawPerfSummarySchema, 'perf-summary', bodies.perf),

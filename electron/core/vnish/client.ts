@@ -17,7 +17,7 @@ import type { CredentialProvider } from '../credentials/provider.js';
 import { cgminerCommand } from './cgminer.js';
 import { normaliseCgminer } from './cgminer-normalise.js';
 import { createTransport, type HttpResponse, type Transport } from './http.js';
-import { endpointPath, markParsed, normaliseSnapshot, parseJsonBody, parseRaw } from './normalise.js';
+import { endpointPath, normaliseSnapshot, parseBody, parseJsonBody, parseRaw } from './normalise.js';
 import {
   RawAuthCheckSchema,
   RawChainsSchema,
@@ -417,11 +417,7 @@ export function createVnishClient(opts: VnishClientOptions): VnishClient {
         { address, endpoint: endpointPath(endpoint), field: '(body)' },
       );
     }
-    // Marked as parsed: the normaliser then takes the body as is instead of validating it again.
-    return markParsed(
-      schema,
-      parseRaw(schema, endpoint.replace(/\?.*$/, ''), parseJsonBody(endpoint, res.text, address), address),
-    );
+    return parseBody(schema, endpoint, res.text, address);
   };
 
   const postJson = async (

@@ -19,6 +19,7 @@ export const UNSURE: unique symbol = Symbol('unsure');
 type Leaf = 'num' | 'str' | 'bool' | 'uptime';
 interface ObjSpec {
   readonly obj: Readonly<Record<string, Spec>>;
+  readonly keys: readonly string[];
 }
 interface ArrSpec {
   readonly arr: Spec;
@@ -31,8 +32,16 @@ const isPlain = (v: object): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-/** One value against a spec. Objects and arrays may be null (every one in these schemas is). */
-function walk(spec: Spec, v: unknown, nullableItem: boolean): unknown {
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * One value against a spec. Objects and arrays may be null (every one in these schemas is). With
+ * `inPlace` the value is a body JSON.parse just made: it is changed where the schema would change it
+ * and returned, so a poll allocates no second copy of its body. The changes are what the schema does
+ * (numeric strings to numbers, numbers to strings), so when a twin gives up half-way the schema run
+ * on the half-changed body gives the same result as on the original.
+ */
+function walk(spec: Spec, v: unknown, nullableItem: boolean, inPlace: boolean): unknown {
   switch (spec) {
     case 'num':
       return v === null || typeof v === 'number' || typeof v === 'string' ? toFiniteOrNull(v) : UNSURE;
@@ -50,36 +59,50 @@ function walk(spec: Spec, v: unknown, nullableItem: boolean): unknown {
   if (typeof v !== 'object') return UNSURE;
   if ('arr' in spec) {
     if (!Array.isArray(v)) return UNSURE;
-    const out = new Array<unknown>(v.length);
+    const out = inPlace ? (v as unknown[]) : new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       // Array items are not nullable in the schemas.
-      const r = walk(spec.arr, v[i], false);
+      const x: unknown = v[i];
+      const r = walk(spec.arr, x, false, inPlace);
       if (r === UNSURE) return UNSURE;
-      out[i] = r;
+      if (!inPlace || !Object.is(r, x)) out[i] = r;
     }
     return out;
   }
   if (!isPlain(v)) return UNSURE;
   const fields = spec.obj;
+  if (inPlace) {
+    // JSON.parse makes `__proto__` an own field; the schema drops it.
+    if (hasOwn(v, '__proto__')) return UNSURE;
+    for (const k of spec.keys) {
+      // JSON has no undefined: undefined here is an absent field.
+      const x = v[k];
+      if (x === undefined) continue;
+      const r = walk(fields[k]!, x, true, true);
+      if (r === UNSURE) return UNSURE;
+      if (!Object.is(r, x)) v[k] = r;
+    }
+    return v;
+  }
   const out: Record<string, unknown> = {};
   for (const k in v) {
     if (k === '__proto__') return UNSURE;
     const x = v[k];
     if (x === undefined) return UNSURE;
-    const f = Object.prototype.hasOwnProperty.call(fields, k) ? fields[k] : undefined;
+    const f = hasOwn(fields, k) ? fields[k] : undefined;
     if (f === undefined) {
       // Loose: unknown fields pass through untouched.
       out[k] = x;
       continue;
     }
-    const r = walk(f, x, true);
+    const r = walk(f, x, true, false);
     if (r === UNSURE) return UNSURE;
     out[k] = r;
   }
   return out;
 }
 
-const obj = (o: Record<string, Spec>): ObjSpec => ({ obj: o });
+const obj = (o: Record<string, Spec>): ObjSpec => ({ obj: o, keys: Object.keys(o) });
 const arr = (item: Spec): ArrSpec => ({ arr: item });
 
 const tempRange = obj({ min: 'num', max: 'num' });
@@ -193,11 +216,12 @@ const twins = new Map<z.ZodType, ObjSpec>([
 
 /**
  * The schema's output for `value` computed without zod, or `UNSURE` (then run the schema). Only
- * `/summary` and `/perf-summary` have twins; every other schema answers `UNSURE`.
+ * `/summary` and `/perf-summary` have twins; every other schema answers `UNSURE`. `inPlace` only for
+ * a value fresh from JSON.parse that nobody else holds: it is then changed into the output.
  */
-export function fastParse(schema: z.ZodType, value: unknown): unknown {
+export function fastParse(schema: z.ZodType, value: unknown, inPlace = false): unknown {
   const spec = twins.get(schema);
   // The top level is not nullable: zod refuses a null body.
   if (spec === undefined || value === null) return UNSURE;
-  return walk(spec, value, false);
+  return walk(spec, value, false, inPlace);
 }

@@ -7,6 +7,7 @@
 export {
   markParsed,
   normaliseSnapshot,
+  parseBody,
   parseUptime,
   parseJsonBody,
   parseRaw,

@@ -41,7 +41,8 @@ export function endpointPath(endpoint: string): string {
 
 /** Parses a JSON body; empty text is `null`; anything unparsable is `BadResponse` for that endpoint. */
 export function parseJsonBody(endpoint: string, text: string, address?: string): unknown {
-  if (text.trim() === '') return null;
+  // Not `trim()`: that copies a whole body every poll to learn that its first character is `{`.
+  if (!/\S/.test(text)) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -99,6 +100,25 @@ export function parseRaw<S extends z.ZodType>(
     'BadResponse',
     `${path}${address ? ` from ${address}` : ''}: field ${field}: ${issue?.message ?? 'invalid'}`,
     { address, endpoint: path, field },
+  );
+}
+
+/**
+ * What the client does with a 2xx body's text: JSON, then the schema, then marked as parsed so the
+ * normaliser does not validate it again. The body is fresh from JSON.parse and nobody else holds it,
+ * so the per-poll twins may turn it into the output where it lies (no second copy per poll).
+ */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  endpoint: string,
+  text: string,
+  address?: string,
+): z.output<S> {
+  const body = parseJsonBody(endpoint, text, address);
+  const fast = fastParse(schema, body, true);
+  return markParsed(
+    schema,
+    fast !== UNSURE ? (fast as z.output<S>) : parseRaw(schema, endpoint.replace(/\?.*$/, ''), body, address),
   );
 }
 

@@ -93,6 +93,34 @@ describe('fast /summary and /perf-summary parsing', () => {
       expect(answered).toBeGreaterThan(100);
       expect(deferred).toBeGreaterThan(100);
     });
+
+    it(`${name}: in place on a fresh JSON body, the same output; when unsure, zod sees the same body`, () => {
+      let answered = 0;
+      let deferred = 0;
+      fc.assert(
+        fc.property(fc.oneof(...bodies.map((b) => shaped(b))), (raw) => {
+          const text = JSON.stringify(raw) ?? 'null';
+          const expected = schema.safeParse(JSON.parse(text));
+          const body: unknown = JSON.parse(text);
+          const fast = fastParse(schema, body, true);
+          if (fast === UNSURE) {
+            deferred += 1;
+            // Half-changed by the twin, the body still gets the schema's verdict on the original.
+            const again = schema.safeParse(body);
+            expect(again.success).toBe(expected.success);
+            if (expected.success) expect(again.data).toStrictEqual(expected.data);
+            else expect(again.error?.issues[0]?.path).toEqual(expected.error.issues[0]?.path);
+            return;
+          }
+          answered += 1;
+          expect(expected.success).toBe(true);
+          expect(fast).toStrictEqual(expected.data);
+        }),
+        { numRuns: 1500, seed: 616 },
+      );
+      expect(answered).toBeGreaterThan(100);
+      expect(deferred).toBeGreaterThan(100);
+    });
   }
 
   it('leaves odd bodies to zod: null, arrays, class instances, a __proto__ key', () => {
@@ -100,6 +128,15 @@ describe('fast /summary and /perf-summary parsing', () => {
       expect(fastParse(RawSummarySchema, body)).toBe(UNSURE);
     }
     expect(fastParse(RawSummarySchema, { system: { uptime: Infinity } })).toBe(UNSURE);
+  });
+
+  it('in place, a -0 from the wire leaves as 0, as the schema makes it', () => {
+    const body = JSON.parse('{"miner":{"hw_errors":-0,"hr_realtime":"12.5"}}') as unknown;
+    const out = fastParse(RawSummarySchema, body, true) as { miner: { hw_errors: number } };
+    expect(Object.is(out.miner.hw_errors, 0)).toBe(true);
+    expect(out).toStrictEqual(
+      RawSummarySchema.parse(JSON.parse('{"miner":{"hw_errors":-0,"hr_realtime":"12.5"}}')),
+    );
   });
 
   it('a wrongly typed /summary field is still refused naming the field', () => {
