@@ -1,7 +1,12 @@
 /**
  * Reads one miner for the scheduler: fast data every poll, slow data from a cache.
  *
- * Every poll reads `/summary` and `/perf-summary`. `/info`, `/model`, `/settings` and the presets
+ * Every poll reads `/summary`. `/perf-summary` only tells the preset actually running, which changes
+ * when someone switches it or the firmware's preset switcher moves by temperature; both move power or
+ * state. So it is read every `perfEvery`-th poll (default 6: 30 s at a 5 s interval), and at once
+ * (same poll, normalised again) when `/summary` shows a state change or a power jump; between reads
+ * the last answer stands. That halves the requests per poll at 10,000 miners.
+ * `/info`, `/model`, `/settings` and the presets
  * change rarely, so they are cached per miner for a TTL (spread by jitter so a farm does not refresh
  * all at once) and re-read early when Hashwatch changed the miner (`invalidate`), or when the firmware
  * restarted: a failed poll (reboot), or a state other than mining followed by mining again. Only the
@@ -41,6 +46,10 @@ export interface VnishPollerOptions {
   clock: Clock;
   /** How long slow data is trusted. */
   slowTtlMs?: number;
+  /** Read `/perf-summary` at least every this many polls (1: every poll). Default 6. */
+  perfEvery?: number;
+  /** A power change larger than this share (default 0.04) re-reads `/perf-summary` at once. */
+  perfPowerJump?: number;
   random?: () => number;
 }
 
@@ -65,6 +74,13 @@ interface CacheEntry extends SlowData {
   /** Saw the firmware not mining: re-read slow data once it mines again. */
   refreshWhenMining: boolean;
   warning: { code: string; message: string } | null;
+  /** Last `/perf-summary` body; null when none or its read failed (then re-read next poll). */
+  perf: unknown;
+  /** Polls since `/perf-summary` was last read. */
+  pollsSincePerf: number;
+  /** State and power of the previous snapshot: a change means the preset may have moved. */
+  lastState: string | null;
+  lastPowerW: number | null;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -144,6 +160,19 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/** True when the snapshot differs from the previous one in state, or in power by more than `jump`. */
+function presetMayHaveMoved(
+  prev: { lastState: string | null; lastPowerW: number | null },
+  snap: MinerSnapshot,
+  jump: number,
+): boolean {
+  if (prev.lastState !== snap.state) return true;
+  const a = prev.lastPowerW;
+  const b = snap.powerW;
+  if (a === null || b === null) return a !== b;
+  return Math.abs(b - a) > jump * Math.max(Math.abs(a), 1);
+}
+
 const WORKING = new Set(['mining', 'auto-tuning']);
 
 /**
@@ -166,6 +195,8 @@ function createInterner(max = 2000) {
 export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
   const { client, clock } = opts;
   const ttl = opts.slowTtlMs ?? 10 * 60_000;
+  const perfEvery = Math.max(1, Math.floor(opts.perfEvery ?? 6));
+  const perfPowerJump = opts.perfPowerJump ?? 0.04;
   const random = opts.random ?? Math.random;
   const cache = new Map<string, CacheEntry>();
   const intern = createInterner();
@@ -205,6 +236,10 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       uptimeS: null,
       refreshWhenMining: false,
       warning: settings.status === 'rejected' ? warningOf(settings.reason) : null,
+      perf: perf.status === 'fulfilled' ? perf.value : null,
+      pollsSincePerf: 0,
+      lastState: old?.lastState ?? null,
+      lastPowerW: old?.lastPowerW ?? null,
     };
     cache.set(target.id, entry);
     return { entry, summary: summary.value, perf: perf.status === 'fulfilled' ? perf.value : null };
@@ -217,18 +252,24 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       let summary: unknown;
       let perf: unknown;
       let fresh = false;
+      // The preset is known as of this poll: read now, or read with the slow data.
+      let perfRead = true;
       try {
         if (!entry || now >= entry.expiresAt) {
           ({ entry, summary, perf } = await refreshSlow(target, entry, now));
           fresh = true;
         } else {
+          const ce = entry;
+          perfRead = ce.perf === null || ce.pollsSincePerf + 1 >= perfEvery;
           const [s, p] = await Promise.allSettled([
             client.summary(target.address),
-            client.perfSummary(target.address),
+            perfRead ? client.perfSummary(target.address) : Promise.resolve(ce.perf),
           ]);
           if (s.status === 'rejected') throw s.reason;
           summary = s.value;
           perf = p.status === 'fulfilled' ? p.value : null;
+          ce.perf = perf;
+          ce.pollsSincePerf = perfRead ? 0 : ce.pollsSincePerf + 1;
         }
       } catch (e) {
         // A miner that stops answering may be rebooting: its slow data is suspect once it is back.
@@ -237,15 +278,28 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
         throw e;
       }
       const polledAt = clock.now();
-      const snapshot = opts.normalise({
-        address: target.address,
-        polledAt: new Date(polledAt),
-        info: entry.info,
-        model: entry.model,
-        summary,
-        perfSummary: perf,
-        settings: entry.settings,
-      });
+      const ce = entry;
+      const normalise = () =>
+        opts.normalise({
+          address: target.address,
+          polledAt: new Date(polledAt),
+          info: ce.info,
+          model: ce.model,
+          summary,
+          perfSummary: perf,
+          settings: ce.settings,
+        });
+      let snapshot = normalise();
+      if (!perfRead && presetMayHaveMoved(ce, snapshot, perfPowerJump)) {
+        // A preset switch shows as a state change or a power jump: never show the old preset beside
+        // the new power. Rare, so a second round trip and a second normalisation are cheap.
+        perf = await client.perfSummary(target.address).catch(() => null);
+        ce.perf = perf;
+        ce.pollsSincePerf = 0;
+        snapshot = normalise();
+      }
+      ce.lastState = snapshot.state;
+      ce.lastPowerW = snapshot.powerW;
       if (fresh) entry.uptimeS = snapshot.uptimeS;
       else if (entry.uptimeS !== null) {
         snapshot.uptimeS = entry.uptimeS + Math.floor((polledAt - entry.fetchedAt) / 1000);

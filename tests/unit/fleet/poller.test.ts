@@ -12,7 +12,13 @@ import { makeSnapshot } from './fixtures.js';
 const setup = (opts: { settingsError?: HashwatchError } = {}) => {
   const clock = new ManualClock();
   const calls: string[] = [];
-  const miner = { state: 'mining' as MinerState, bootAt: clock.now() - 3_600_000, up: true };
+  const miner = {
+    state: 'mining' as MinerState,
+    bootAt: clock.now() - 3_600_000,
+    up: true,
+    powerW: 3050,
+    preset: '3200',
+  };
   const answer =
     <T>(name: string, body: () => T) =>
     async () => {
@@ -21,8 +27,8 @@ const setup = (opts: { settingsError?: HashwatchError } = {}) => {
       return body();
     };
   const client: VnishReads = {
-    summary: answer('summary', () => ({ state: miner.state })),
-    perfSummary: answer('perf', () => ({ current_preset: { name: '3200' } })),
+    summary: answer('summary', () => ({ state: miner.state, powerW: miner.powerW })),
+    perfSummary: answer('perf', () => ({ current_preset: { name: miner.preset } })),
     info: answer('info', () => ({
       miner: 'Antminer S19',
       system: {
@@ -48,7 +54,14 @@ const setup = (opts: { settingsError?: HashwatchError } = {}) => {
     normalise: (p) => {
       seen.push(p);
       const info = p.info as { system: { uptime: number } };
-      return makeSnapshot({ state: (p.summary as { state: MinerState }).state, uptimeS: info.system.uptime });
+      const summary = p.summary as { state: MinerState; powerW: number };
+      const perf = p.perfSummary as { current_preset: { name: string } } | null;
+      return makeSnapshot({
+        state: summary.state,
+        powerW: summary.powerW,
+        uptimeS: info.system.uptime,
+        preset: { running: perf?.current_preset.name ?? null, configured: '3200' },
+      });
     },
   });
   const target = { id: 'm', address: '127.0.0.2', mac: null };
@@ -57,7 +70,7 @@ const setup = (opts: { settingsError?: HashwatchError } = {}) => {
 };
 
 describe('vnish poller', () => {
-  it('reads /summary and /perf-summary every poll and the slow data once per TTL', async () => {
+  it('reads /summary every poll, /perf-summary every 6th poll and the slow data once per TTL', async () => {
     const { clock, calls, poller, target, slowReads } = setup();
     await poller.poll(target);
     expect(calls.sort()).toEqual(['info', 'model', 'perf', 'presets', 'settings', 'summary']);
@@ -67,11 +80,40 @@ describe('vnish poller', () => {
       await poller.poll(target);
     }
     expect(calls.filter((c) => c === 'summary')).toHaveLength(10);
-    expect(calls.filter((c) => c === 'perf')).toHaveLength(10);
+    expect(calls.filter((c) => c === 'perf')).toHaveLength(1);
     expect(slowReads()).toBe(0);
     await clock.advance(600_000);
     await poller.poll(target);
     expect(slowReads()).toBe(1);
+  });
+
+  it('re-reads /perf-summary in the same poll when power jumps or the state changes', async () => {
+    const { clock, calls, miner, poller, target } = setup();
+    await poller.poll(target);
+    await clock.advance(10_000);
+    await poller.poll(target);
+    calls.length = 0;
+    // The firmware's preset switcher steps down by temperature: power drops, the preset moves.
+    miner.preset = '2800';
+    miner.powerW = 2700;
+    await clock.advance(10_000);
+    const stepped = await poller.poll(target);
+    expect(calls.filter((c) => c === 'perf')).toHaveLength(1);
+    expect(stepped.preset.running).toBe('2800');
+    expect(stepped.powerW).toBe(2700);
+    // Small power wobble: no extra read, the last preset stands.
+    calls.length = 0;
+    miner.powerW = 2710;
+    await clock.advance(10_000);
+    const steady = await poller.poll(target);
+    expect(calls).toEqual(['summary']);
+    expect(steady.preset.running).toBe('2800');
+    // A state change reads it again too.
+    miner.state = 'auto-tuning';
+    miner.preset = '3000';
+    await clock.advance(10_000);
+    const tuning = await poller.poll(target);
+    expect(tuning.preset.running).toBe('3000');
   });
 
   it('keeps the uptime current between slow reads', async () => {
