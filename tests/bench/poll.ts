@@ -416,7 +416,7 @@ for (const n of SIZES) {
       `  simulator CPU       ${fmt(r.simCpuPct, 1)} % of one core (${r.shards} child process${r.shards > 1 ? 'es' : ''}, measured apart)`,
       `  DB growth           ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2)} MB per miner-day of raw polling at ${INTERVAL_S} s`,
       `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet + one interval`,
-      `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall, in the run), store ${fmt(r.storeUsPerPoll, 1)} us (wall, writeCycle + maintain)`,
+      `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall in the run, GC pauses that land in it included), store ${fmt(r.storeUsPerPoll, 1)} us (wall, writeCycle + maintain)`,
       `                      parse + poller + normalise ${fmt(r.stageUsPerPoll, 1)} us CPU (one miner's bodies, no network)`,
       `                      => parse + normalise + store ~${fmt(r.stageUsPerPoll + r.storeUsPerPoll, 1)} us`,
     ].join('\n'),
