@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
@@ -316,10 +316,25 @@ async function runSize(n: number): Promise<Row> {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  // GC pauses in the window: a long major GC shows as event-loop delay that no stage explains.
+  const gc = { count: 0, totalMs: 0, maxMs: 0, over20: 0, minorOver20: 0 };
+  const gcObs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+      if (e.duration > 20) gc.over20++;
+      // Scavenges (minor GC) cost in proportion to what survives them, not to the heap size.
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+      if (e.duration > 20 && kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minorOver20++;
+    }
+  });
+  gcObs.observe({ entryTypes: ['gc'] });
   let rssMax = 0;
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
   await sleep(WINDOW_S * 1000);
   loop.disable();
+  gcObs.disconnect();
   clearInterval(rssTimer);
   if (session) {
     const { profile } = await session.post('Profiler.stop');
@@ -339,6 +354,9 @@ async function runSize(n: number): Promise<Row> {
   const failed = s1.failed - s0.failed;
   console.log(
     `  store.writeCycle ${fmt(timing.writeMs / wallS, 1)} ms/s (longest ${fmt(timing.writeMax, 1)} ms); store.maintain ${fmt(timing.maintainMs / wallS, 1)} ms/s (${timing.maintainCalls} slices, longest ${fmt(timing.maintainMax, 1)} ms)`,
+  );
+  console.log(
+    `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
   );
   if (process.argv.includes('--heap')) {
     console.log(
