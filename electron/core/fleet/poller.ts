@@ -19,6 +19,7 @@ import type { MinerSnapshot } from '../../../shared/miner.js';
 import type { Clock } from '../clock.js';
 import type { MinerPoller } from './monitor.js';
 import type { PollTarget } from './scheduler.js';
+import type { SnapshotParts } from '../vnish/index.js';
 
 /** The reads the poller needs from the vnish client (see electron/core/vnish). */
 export interface VnishReads {
@@ -30,15 +31,8 @@ export interface VnishReads {
   presets(address: string): Promise<unknown>;
 }
 
-export interface SnapshotInput {
-  address: string;
-  polledAt: Date | string;
-  info?: unknown;
-  model?: unknown;
-  summary: unknown;
-  perfSummary?: unknown;
-  settings?: unknown;
-}
+/** The bodies one poll hands the normaliser (the vnish client's own parts type). */
+export type SnapshotInput = SnapshotParts;
 
 export interface VnishPollerOptions {
   client: VnishReads;
