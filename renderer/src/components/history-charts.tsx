@@ -33,29 +33,37 @@ function Status({ h }: { h: HistoryState }) {
   );
 }
 
+/** Hashrate against nominal, for the fleet or one miner. */
+function HashrateChart(props: {
+  h: HistoryState;
+  testId: string;
+  formatY: (v: number) => string;
+  formatT: (t: number) => string;
+}) {
+  const { h } = props;
+  return (
+    <LineChart
+      title="Hashrate"
+      testId={props.testId}
+      fromMs={h.fromMs}
+      toMs={h.toMs}
+      formatY={props.formatY}
+      formatT={props.formatT}
+      series={[
+        { label: 'hashrate', color: 'var(--accent)', points: seriesOf(h.history, 'hashrateThs') },
+        { label: 'nominal', color: 'var(--muted)', dashed: true, points: seriesOf(h.history, 'nominalThs') },
+      ]}
+    />
+  );
+}
+
 /** Fleet hashrate (with nominal) and power. */
 export function FleetCharts({ h }: { h: HistoryState }) {
   const span = h.toMs - h.fromMs;
   const fmtT = (t: number) => formatTick(t, span);
   return (
     <div className="charts" data-testid="fleet-charts">
-      <LineChart
-        title="Hashrate"
-        testId="chart-hashrate"
-        fromMs={h.fromMs}
-        toMs={h.toMs}
-        formatY={formatFleetHashrate}
-        formatT={fmtT}
-        series={[
-          { label: 'hashrate', color: 'var(--accent)', points: seriesOf(h.history, 'hashrateThs') },
-          {
-            label: 'nominal',
-            color: 'var(--muted)',
-            dashed: true,
-            points: seriesOf(h.history, 'nominalThs'),
-          },
-        ]}
-      />
+      <HashrateChart h={h} testId="chart-hashrate" formatY={formatFleetHashrate} formatT={fmtT} />
       <LineChart
         title="Power"
         testId="chart-power"
@@ -76,22 +84,11 @@ export function MinerCharts({ h }: { h: HistoryState }) {
   const fmtT = (t: number) => formatTick(t, span);
   return (
     <div className="charts" data-testid="miner-charts">
-      <LineChart
-        title="Hashrate"
+      <HashrateChart
+        h={h}
         testId="chart-miner-hashrate"
-        fromMs={h.fromMs}
-        toMs={h.toMs}
         formatY={(v) => `${formatNumber(v, v < 10 ? 1 : 0)} TH/s`}
         formatT={fmtT}
-        series={[
-          { label: 'hashrate', color: 'var(--accent)', points: seriesOf(h.history, 'hashrateThs') },
-          {
-            label: 'nominal',
-            color: 'var(--muted)',
-            dashed: true,
-            points: seriesOf(h.history, 'nominalThs'),
-          },
-        ]}
       />
       <LineChart
         title="Chip temperature (hottest)"
