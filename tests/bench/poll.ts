@@ -7,7 +7,7 @@
  * parse, normalise, store, alerts, inventory), event-loop delay p99, RSS and database growth per
  * miner-day. It prints figures and asserts nothing.
  *
- *   npx tsx tests/bench/poll.ts [--sizes 1000,5000,10000] [--seconds 30] [--interval 5] [--warmup 120] [--profile]
+ *   npx tsx tests/bench/poll.ts [--sizes 1000,5000,10000] [--seconds 30] [--interval 5] [--warmup 120] [--profile] [--survivors] [--heap]
  *
  * The machine is shared: the load average during each window is printed next to the figures.
  * V8's young generation matters here (each poll's objects live across its HTTP round trip); to measure
@@ -36,7 +36,6 @@ import {
   RawInfoSchema,
   RawModelSchema,
   RawPerfSummarySchema,
-  RawPresetsSchema,
   RawSettingsSchema,
   RawSummarySchema,
 } from '../../electron/core/vnish/index.js';
@@ -50,6 +49,8 @@ const WINDOW_S = Number(arg('seconds', '30'));
 const INTERVAL_S = Number(arg('interval', '5'));
 const SHARD = 5000;
 const PROFILE = process.argv.includes('--profile');
+const SURVIVORS = process.argv.includes('--survivors');
+const CONCURRENCY = Number(arg('concurrency', '512'));
 const WARMUP_MAX_S = Number(arg('warmup', '120'));
 const CLK_TCK = 100;
 
@@ -122,6 +123,33 @@ function dbBytes(file: string): number {
   }
 }
 
+const wallS0 = (w0: number) => (performance.now() - w0) / 1000;
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+/** Top allocation sites (function, file:line) of objects that survived a scavenge, in MB/s. */
+function printSurvivors(profile: { head: SamplingNode }, seconds: number) {
+  const bySite = new Map<string, number>();
+  const walk = (n: SamplingNode, parent: string) => {
+    const f = n.callFrame;
+    const site = f.url
+      ? `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|electron)\//, '$1/')}:${f.lineNumber + 1}`
+      : parent;
+    if (n.selfSize) bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+    for (const c of n.children) walk(c, site);
+  };
+  walk(profile.head, '(root)');
+  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  console.log(`  survived a scavenge: ${fmt(total / 1048576 / seconds, 1)} MB/s; top allocation sites:`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`    ${fmt(bytes / 1048576 / seconds, 2).padStart(6)} MB/s  ${site}`);
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, d = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -163,7 +191,6 @@ async function stageCost(
     info: await text(client.info(address)),
     model: await text(client.model(address)),
     settings: await text(client.settings(address)),
-    presets: await text(client.presets(address)),
   };
   const read =
     <S extends Parameters<typeof parseBody>[0]>(schema: S, endpoint: string, body: string) =>
@@ -175,7 +202,6 @@ async function stageCost(
     info: read(RawInfoSchema, 'info', bodies.info),
     model: read(RawModelSchema, 'model', bodies.model),
     settings: read(RawSettingsSchema, 'settings', bodies.settings),
-    presets: read(RawPresetsSchema, 'autotune/presets', bodies.presets),
   };
   const poller = createVnishPoller({
     client: reads,
@@ -268,7 +294,7 @@ async function runSize(n: number): Promise<Row> {
       }
     },
     intervalMs: INTERVAL_S * 1000,
-    maxConcurrent: 512,
+    maxConcurrent: CONCURRENCY,
     onError: (where, e) => {
       if (errors.length < 5) errors.push(`${where}: ${String(e)}`);
     },
@@ -316,6 +342,17 @@ async function runSize(n: number): Promise<Row> {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  // What outlives a scavenge (and so is copied, then promoted): the allocation sites behind GC cost.
+  const heapSession = SURVIVORS ? new Session() : null;
+  if (heapSession) {
+    heapSession.connect();
+    await heapSession.post('HeapProfiler.enable');
+    await heapSession.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMajorGC: true,
+    });
+  }
   // GC pauses in the window: a long major GC shows as event-loop delay that no stage explains.
   const gc = { count: 0, totalMs: 0, maxMs: 0, over20: 0, minorOver20: 0 };
   const gcObs = new PerformanceObserver((list) => {
@@ -331,7 +368,11 @@ async function runSize(n: number): Promise<Row> {
   });
   gcObs.observe({ entryTypes: ['gc'] });
   let rssMax = 0;
-  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
+  const inFlight: number[] = [];
+  const rssTimer = setInterval(() => {
+    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    inFlight.push(fleet.monitor.stats().inFlight);
+  }, 250);
   await sleep(WINDOW_S * 1000);
   loop.disable();
   gcObs.disconnect();
@@ -342,6 +383,11 @@ async function runSize(n: number): Promise<Row> {
     fs.writeFileSync(file, JSON.stringify(profile));
     console.log(`  CPU profile of the window: ${file}`);
     session.disconnect();
+  }
+  if (heapSession) {
+    const { profile } = await heapSession.post('HeapProfiler.stopSampling');
+    printSurvivors(profile, wallS0(w0));
+    heapSession.disconnect();
   }
   const wallS = (performance.now() - w0) / 1000;
   const load = os.loadavg()[0]!;
@@ -358,6 +404,12 @@ async function runSize(n: number): Promise<Row> {
   console.log(
     `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
   );
+  const ck = store.checkpointStats();
+  console.log(
+    ck
+      ? `  WAL checkpoints on the worker thread: ${ck.runs} since start, longest ${fmt(ck.maxMs, 1)} ms (off the event loop)`
+      : '  WAL checkpoints: in the committing thread (no worker)',
+  );
   if (process.argv.includes('--heap')) {
     console.log(
       `  heap snapshot: ${v8.writeHeapSnapshot(path.join(os.tmpdir(), `hw-poll-${n}.heapsnapshot`))}`,
@@ -366,6 +418,10 @@ async function runSize(n: number): Promise<Row> {
   const mu = process.memoryUsage();
   console.log(
     `  memory: rss ${fmt(mu.rss / 1048576)} MB, heap used ${fmt(mu.heapUsed / 1048576)} / total ${fmt(mu.heapTotal / 1048576)} MB, external ${fmt(mu.external / 1048576)} MB, array buffers ${fmt(mu.arrayBuffers / 1048576)} MB (at start: rss ${fmt(baseRss / 1048576)} MB)`,
+  );
+  inFlight.sort((a, b) => a - b);
+  console.log(
+    `  polls in flight (sampled every 250 ms): median ${inFlight[inFlight.length >> 1] ?? 0}, p90 ${inFlight[Math.floor(inFlight.length * 0.9)] ?? 0}, max ${inFlight[inFlight.length - 1] ?? 0}`,
   );
   console.log(`  machine load average during the window: ${fmt(load, 1)} on ${os.cpus().length} CPUs`);
   console.log(`  TCP connects in the window: ${fmt(connects - connects0)} for ${fmt(polls)} polls`);

@@ -6,7 +6,7 @@
  * state. So it is read every `perfEvery`-th poll (default 6: 30 s at a 5 s interval), and at once
  * (same poll, normalised again) when `/summary` shows a state change or a power jump; between reads
  * the last answer stands. That halves the requests per poll at 10,000 miners.
- * `/info`, `/model`, `/settings` and the presets
+ * `/info`, `/model` and `/settings`
  * change rarely, so they are cached per miner for a TTL (spread by jitter so a farm does not refresh
  * all at once) and re-read early when Hashwatch changed the miner (`invalidate`), or when the firmware
  * restarted: a failed poll (reboot), or a state other than mining followed by mining again. Only the
@@ -19,7 +19,15 @@ import type { MinerSnapshot } from '../../../shared/miner.js';
 import type { Clock } from '../clock.js';
 import type { MinerPoller } from './monitor.js';
 import type { PollTarget } from './scheduler.js';
-import type { SnapshotParts } from '../vnish/index.js';
+import {
+  markParsed,
+  parseRaw,
+  RawInfoSchema,
+  RawModelSchema,
+  RawPerfSummarySchema,
+  RawSettingsSchema,
+  type SnapshotParts,
+} from '../vnish/index.js';
 
 /** The reads the poller needs from the vnish client (see electron/core/vnish). */
 export interface VnishReads {
@@ -28,7 +36,6 @@ export interface VnishReads {
   info(address: string): Promise<unknown>;
   model(address: string): Promise<unknown>;
   settings(address: string): Promise<unknown>;
-  presets(address: string): Promise<unknown>;
 }
 
 /** The bodies one poll hands the normaliser (the vnish client's own parts type). */
@@ -52,12 +59,14 @@ export interface SlowData {
   info: unknown;
   model: unknown;
   settings: unknown;
-  presets: unknown;
   fetchedAt: number;
 }
 
 export interface VnishPoller extends MinerPoller {
-  /** The cached slow data of a miner (presets for the advisor and actions), if any. */
+  /**
+   * The cached slow data of a miner, slimmed to what the snapshot reads, if any. Presets are not
+   * cached: whoever changes a miner reads its presets fresh (see electron/core/actions).
+   */
   slowData(id: string): SlowData | undefined;
 }
 
@@ -119,27 +128,11 @@ function slimSettings(settings: unknown): unknown {
   return { miner: { overclock: oc ? { preset: oc.preset } : undefined } };
 }
 
-/** Keeps each preset's identity and tuning summary; per-chip tuning tables stay on the miner. */
-function slimPresets(presets: unknown): unknown {
-  const list = Array.isArray(presets)
-    ? presets
-    : isObj(presets) && Array.isArray(presets.presets)
-      ? presets.presets
-      : null;
-  if (!list) return presets;
-  return list.map((p: unknown) => {
-    if (!isObj(p)) return p;
-    const ts = isObj(p.tune_settings) ? p.tune_settings : null;
-    return {
-      name: p.name,
-      pretty: p.pretty,
-      status: p.status,
-      modded_psu_required: p.modded_psu_required,
-      tune_settings: ts
-        ? { hashrate: ts.hashrate, volt: ts.volt, freq: ts.freq, modified: ts.modified, date: ts.date }
-        : undefined,
-    };
-  });
+/** Keeps the one `/perf-summary` field the snapshot reads: the running preset's name. */
+function slimPerf(perf: unknown): unknown {
+  if (!isObj(perf)) return perf;
+  const cp = isObj(perf.current_preset) ? perf.current_preset : null;
+  return cp ? { current_preset: { name: cp.name } } : {};
 }
 
 /**
@@ -166,6 +159,8 @@ function presetMayHaveMoved(
   if (a === null || b === null) return a !== b;
   return Math.abs(b - a) > jump * Math.max(Math.abs(a), 1);
 }
+
+type ParseSchema = Parameters<typeof parseRaw>[0];
 
 const WORKING = new Set(['mining', 'auto-tuning']);
 
@@ -194,6 +189,28 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
   const random = opts.random ?? Math.random;
   const cache = new Map<string, CacheEntry>();
   const intern = createInterner();
+  // Running-preset names are few: every miner on the same preset shares one frozen body.
+  const perfByName = new Map<unknown, unknown>();
+
+  /**
+   * A slimmed slow body, validated once and kept as the schema's own (frozen) output: the normaliser
+   * takes it as is, poll after poll, with no second copy per miner.
+   */
+  const validated = (schema: ParseSchema, endpoint: string, address: string, slim: unknown): unknown =>
+    markParsed(schema, deepFreeze(parseRaw(schema, endpoint, slim, address)));
+
+  const keepPerf = (body: unknown, address: string): unknown => {
+    const slim = slimPerf(body);
+    if (!isObj(slim)) return slim;
+    const name = isObj(slim.current_preset) ? slim.current_preset.name : undefined;
+    let kept = perfByName.get(name);
+    if (kept === undefined) {
+      if (perfByName.size >= 1000) perfByName.clear();
+      kept = validated(RawPerfSummarySchema, 'perf-summary', address, slim);
+      perfByName.set(name, kept);
+    }
+    return kept;
+  };
 
   const warningOf = (e: unknown) =>
     e instanceof HashwatchError && (e.code === 'AuthFailed' || e.code === 'RateLimited')
@@ -205,13 +222,12 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
 
   const refreshSlow = async (target: PollTarget, old: CacheEntry | undefined, now: number) => {
     const a = target.address;
-    const [summary, perf, info, model, settings, presets] = await Promise.allSettled([
+    const [summary, perf, info, model, settings] = await Promise.allSettled([
       client.summary(a),
       client.perfSummary(a),
       client.info(a),
       client.model(a),
       client.settings(a),
-      client.presets(a),
     ]);
     if (summary.status === 'rejected') throw summary.reason;
     const value = <T>(
@@ -220,23 +236,26 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       slim: (v: unknown) => unknown = (v) => v,
     ) => (r.status === 'fulfilled' ? slim(r.value) : fallback);
     const entry: CacheEntry = {
-      info: value(info, old?.info ?? null, (v) => deepFreeze(slimInfo(v))),
-      model: value(model, old?.model ?? null, (v) => deepFreeze(intern(slimModel(v)))),
-      settings: value(settings, old?.settings ?? null, (v) => deepFreeze(intern(slimSettings(v)))),
-      presets: value(presets, old?.presets ?? null, (v) => intern(slimPresets(v))),
+      info: value(info, old?.info ?? null, (v) => validated(RawInfoSchema, 'info', a, slimInfo(v))),
+      model: value(model, old?.model ?? null, (v) =>
+        intern(validated(RawModelSchema, 'model', a, slimModel(v))),
+      ),
+      settings: value(settings, old?.settings ?? null, (v) =>
+        intern(validated(RawSettingsSchema, 'settings', a, slimSettings(v))),
+      ),
       fetchedAt: now,
       // Jitter spreads the refreshes of miners first seen together.
       expiresAt: now + ttl * (0.8 + 0.4 * random()),
       uptimeS: null,
       refreshWhenMining: false,
       warning: settings.status === 'rejected' ? warningOf(settings.reason) : null,
-      perf: perf.status === 'fulfilled' ? perf.value : null,
+      perf: perf.status === 'fulfilled' ? keepPerf(perf.value, a) : null,
       pollsSincePerf: 0,
       lastState: old?.lastState ?? null,
       lastPowerW: old?.lastPowerW ?? null,
     };
     cache.set(target.id, entry);
-    return { entry, summary: summary.value, perf: perf.status === 'fulfilled' ? perf.value : null };
+    return { entry, summary: summary.value, perf: entry.perf };
   };
 
   return {
@@ -261,7 +280,7 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
           ]);
           if (s.status === 'rejected') throw s.reason;
           summary = s.value;
-          perf = p.status === 'fulfilled' ? p.value : null;
+          perf = p.status === 'fulfilled' ? (perfRead ? keepPerf(p.value, target.address) : p.value) : null;
           ce.perf = perf;
           ce.pollsSincePerf = perfRead ? 0 : ce.pollsSincePerf + 1;
         }
@@ -287,7 +306,10 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
       if (!perfRead && presetMayHaveMoved(ce, snapshot, perfPowerJump)) {
         // A preset switch shows as a state change or a power jump: never show the old preset beside
         // the new power. Rare, so a second round trip and a second normalisation are cheap.
-        perf = await client.perfSummary(target.address).catch(() => null);
+        perf = await client
+          .perfSummary(target.address)
+          .then((v) => keepPerf(v, target.address))
+          .catch(() => null);
         ce.perf = perf;
         ce.pollsSincePerf = 0;
         snapshot = normalise();
@@ -316,9 +338,7 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
     warning: (id) => cache.get(id)?.warning ?? null,
     slowData(id) {
       const c = cache.get(id);
-      return c
-        ? { info: c.info, model: c.model, settings: c.settings, presets: c.presets, fetchedAt: c.fetchedAt }
-        : undefined;
+      return c ? { info: c.info, model: c.model, settings: c.settings, fetchedAt: c.fetchedAt } : undefined;
     },
   };
 }

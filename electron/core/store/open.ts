@@ -13,6 +13,9 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 type Db = Database.Database;
 
+/** Pages in the WAL after which a commit checkpoints, when the connection checkpoints by itself. */
+export const IN_THREAD_AUTOCHECKPOINT = 8000;
+
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 /**
@@ -88,8 +91,9 @@ export function openDatabase(path: string): Db {
     // interiors) in cache. 32 MB is a ceiling, not an allocation.
     db.pragma('cache_size = -32768');
     // Checkpoint less often than the 1000-page default: a 10,000-miner cycle dirties a few thousand pages,
-    // and a checkpoint inside every commit would double its cost.
-    db.pragma('wal_autocheckpoint = 8000');
+    // and a checkpoint inside every commit would double its cost. A file database hands checkpoints to
+    // a worker thread instead (checkpointer.ts); this is what remains when no worker can run.
+    db.pragma(`wal_autocheckpoint = ${IN_THREAD_AUTOCHECKPOINT}`);
     db.pragma('journal_size_limit = 67108864');
     migrate(db, version);
     return db;

@@ -4,6 +4,7 @@
  * Times are milliseconds since the epoch, values are in product units (TH/s, W, J/TH, degC); the on-disk
  * encodings (seconds, scaled integers, codes) never leak out of this folder.
  */
+import type { CheckpointStats } from './checkpointer.js';
 import type { Clock } from '../clock.js';
 import type { ChainState, MinerSnapshot, MinerState } from '../../../shared/miner.js';
 import type { Severity } from './codec.js';
@@ -27,6 +28,13 @@ export interface StoreOptions {
   path: string;
   clock?: Clock;
   retention?: Partial<RetentionPolicy>;
+  /**
+   * Checkpoint the WAL on a worker thread instead of inside the poller's commits (default true for
+   * files; see checkpointer.ts).
+   */
+  checkpointOnWorker?: boolean;
+  /** Problems of the checkpoint worker (it falls back to in-thread checkpoints by itself). */
+  onError?: (error: unknown) => void;
 }
 
 /** One miner's poll outcome: a snapshot when it answered, an error when it did not. */
@@ -225,5 +233,7 @@ export interface Store {
   setRetention(r: Partial<RetentionPolicy>): void;
   sizeBytes(): number;
   integrityCheck(): string;
+  /** The WAL checkpoint worker's figures; null when the connection checkpoints by itself. */
+  checkpointStats(): CheckpointStats | null;
   close(): void;
 }

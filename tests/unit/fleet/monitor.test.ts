@@ -59,6 +59,8 @@ const setup = (n: number, intervalMs = 10_000) => {
     alerts: createAlertEngine({ clock }),
     sink: { writeCycle: (r) => void cycles.push(r) },
     intervalMs,
+    // One-second cycles keep the arithmetic below readable (the default is a quarter second).
+    flushMs: 1000,
   });
   const mac = (i: number) =>
     `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;

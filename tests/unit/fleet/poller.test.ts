@@ -9,7 +9,7 @@ import type { MinerState } from '../../../shared/miner.js';
 import { ManualClock } from './manual-clock.js';
 import { makeSnapshot } from './fixtures.js';
 
-const setup = (opts: { settingsError?: HashwatchError } = {}) => {
+const setup = (opts: { settingsError?: HashwatchError; badModel?: boolean } = {}) => {
   const clock = new ManualClock();
   const calls: string[] = [];
   const miner = {
@@ -37,13 +37,14 @@ const setup = (opts: { settingsError?: HashwatchError } = {}) => {
       },
       unrelated: 'x'.repeat(1000),
     })),
-    model: answer('model', () => ({ full_name: 'Antminer S19', model: 's19' })),
+    model: answer('model', () =>
+      opts.badModel ? { full_name: { nested: true } } : { full_name: 'Antminer S19', model: 's19' },
+    ),
     settings: async () => {
       calls.push('settings');
       if (opts.settingsError) throw opts.settingsError;
       return { miner: { overclock: { preset: '3200' } } };
     },
-    presets: answer('presets', () => [{ name: '3200' }]),
   };
   const seen: SnapshotInput[] = [];
   const poller = createVnishPoller({
@@ -73,7 +74,7 @@ describe('vnish poller', () => {
   it('reads /summary every poll, /perf-summary every 6th poll and the slow data once per TTL', async () => {
     const { clock, calls, poller, target, slowReads } = setup();
     await poller.poll(target);
-    expect(calls.sort()).toEqual(['info', 'model', 'perf', 'presets', 'settings', 'summary']);
+    expect(calls.sort()).toEqual(['info', 'model', 'perf', 'settings', 'summary']);
     calls.length = 0;
     for (let i = 0; i < 10; i++) {
       await clock.advance(10_000);
@@ -154,7 +155,20 @@ describe('vnish poller', () => {
     const { poller, target, seen } = setup();
     await poller.poll(target);
     expect(JSON.stringify(seen[0]!.info)).not.toContain('unrelated');
-    expect(poller.slowData('m')?.presets).toEqual([{ name: '3200' }]);
+    expect(poller.slowData('m')).toMatchObject({ settings: { miner: { overclock: { preset: '3200' } } } });
+  });
+
+  it('shares one kept /perf-summary between miners on the same preset', async () => {
+    const { poller, target, seen } = setup();
+    await poller.poll(target);
+    await poller.poll({ ...target, id: 'n', address: '127.0.0.3' });
+    expect(seen[0]!.perfSummary).toEqual({ current_preset: { name: '3200' } });
+    expect(seen[1]!.perfSummary).toBe(seen[0]!.perfSummary);
+  });
+
+  it('fails the poll with BadResponse when a slow body has a field of the wrong type', async () => {
+    const { poller, target } = setup({ badModel: true });
+    await expect(poller.poll(target)).rejects.toMatchObject({ code: 'BadResponse' });
   });
 
   it('polls a miner whose password is refused and reports it as a warning', async () => {
