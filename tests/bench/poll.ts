@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
@@ -50,7 +50,10 @@ const INTERVAL_S = Number(arg('interval', '5'));
 const SHARD = 5000;
 const PROFILE = process.argv.includes('--profile');
 const SURVIVORS = process.argv.includes('--survivors');
+/** --allocs: like --survivors, but every allocation (what drives scavenge frequency). */
+const ALLOCS = process.argv.includes('--allocs');
 const CONCURRENCY = Number(arg('concurrency', '512'));
+const TIMELINE = process.argv.includes('--timeline');
 const WARMUP_MAX_S = Number(arg('warmup', '120'));
 const CLK_TCK = 100;
 
@@ -144,11 +147,53 @@ function printSurvivors(profile: { head: SamplingNode }, seconds: number) {
   };
   walk(profile.head, '(root)');
   const total = [...bySite.values()].reduce((a, b) => a + b, 0);
-  console.log(`  survived a scavenge: ${fmt(total / 1048576 / seconds, 1)} MB/s; top allocation sites:`);
+  console.log(
+    `  ${ALLOCS ? 'allocated' : 'survived a scavenge'}: ${fmt(total / 1048576 / seconds, 1)} MB/s; top allocation sites:`,
+  );
   for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     console.log(`    ${fmt(bytes / 1048576 / seconds, 2).padStart(6)} MB/s  ${site}`);
   }
 }
+
+/** Where the poller's RSS lives, by mapping kind (V8 heap pages and malloc both show as anonymous). */
+function printSmaps() {
+  const text = fs.readFileSync('/proc/self/smaps', 'utf8');
+  const by = new Map<string, number>();
+  let name = '';
+  let size = 0;
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+\s+\S+\s+\S+\s+\S+\s+\d+\s*(.*)$/.exec(line);
+    if (head) {
+      const n = head[1]!.trim();
+      name =
+        n === '' ? 'anonymous' : n.startsWith('/') ? (n.includes('.node') ? 'native addons' : 'files') : n;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) {
+      size = Number(rss[1]);
+      by.set(name, (by.get(name) ?? 0) + size);
+    }
+  }
+  console.log(
+    `  RSS by mapping: ${[...by]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${fmt(v / 1024)} MB`)
+      .join(', ')}`,
+  );
+}
+
+/** CPU time of this process's main thread (not its workers), ms, in 10 ms steps. */
+function mainThreadCpuMs(): number {
+  const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+}
+
+/** --timeline: what happened when (ms since the window started). */
+const marks: Array<[number, string]> = [];
+let markOrigin = 0;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, d = 0) =>
@@ -253,10 +298,12 @@ async function runSize(n: number): Promise<Row> {
   const realWrite = store.writeCycle.bind(store);
   const realMaintain = store.maintain.bind(store);
   store.writeCycle = timed(realWrite, (ms) => {
+    if (TIMELINE && ms > 5) marks.push([performance.now() - ms - markOrigin, `write ${fmt(ms, 1)}`]);
     timing.writeMs += ms;
     timing.writeMax = Math.max(timing.writeMax, ms);
   });
   store.maintain = timed(realMaintain, (ms) => {
+    if (TIMELINE && ms > 5) marks.push([performance.now() - ms - markOrigin, `maintain ${fmt(ms, 1)}`]);
     timing.maintainMs += ms;
     timing.maintainCalls++;
     timing.maintainMax = Math.max(timing.maintainMax, ms);
@@ -270,10 +317,27 @@ async function runSize(n: number): Promise<Row> {
     maxConnectionsPerMiner: 1,
     // Idle sockets must outlive the poll interval, or every poll pays a TCP connect (and a slow
     // cycle then makes every poll slower still).
-    keepAliveMs: Math.max(30_000, 3 * INTERVAL_S * 1000),
+    keepAliveMs: Number(arg('keepalive', String(Math.max(30_000, 3 * INTERVAL_S * 1000)))),
     maxConnections: 512,
     clock,
   });
+  // Round trip of each /summary read as the poller sees it (queueing in this process included).
+  const latency = createHistogram();
+  let timing0 = false;
+  const timedReads: VnishReads = {
+    summary: async (a) => {
+      const t = performance.now();
+      try {
+        return await client.summary(a);
+      } finally {
+        if (timing0) latency.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+      }
+    },
+    perfSummary: (a) => client.perfSummary(a),
+    info: (a) => client.info(a),
+    model: (a) => client.model(a),
+    settings: (a) => client.settings(a),
+  };
   const bus = createEventBus();
   const inventory = createInventory({ bus, clock });
   let ticks = 0;
@@ -284,7 +348,7 @@ async function runSize(n: number): Promise<Row> {
     bus,
     inventory,
     store,
-    client,
+    client: timedReads,
     normalise: (p: SnapshotInput) => {
       const t = performance.now();
       try {
@@ -318,6 +382,12 @@ async function runSize(n: number): Promise<Row> {
     }
   }
   await sleep(INTERVAL_S * 1000);
+  // The first polls (slow data, unlock) put the schedule behind; the window measures the steady state,
+  // so wait until the poller has caught up: no poll more than 100 ms late for two seconds.
+  for (let calm = 0, waited = 0; calm < 4 && waited < WARMUP_MAX_S * 2; waited++) {
+    await sleep(500);
+    calm = fleet.monitor.stats().lagMs < 100 ? calm + 1 : 0;
+  }
   const warmupS = (Date.now() - t0) / 1000;
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -331,10 +401,14 @@ async function runSize(n: number): Promise<Row> {
     maintainCalls: 0,
     normaliseMs: 0,
   });
+  for (const sh of shards) await request(sh.child, { type: 'loop' }, 'loop');
+  timing0 = true;
   const cpu0 = process.cpuUsage();
   const sim0 = shards.reduce((a, s) => a + procCpuS(s.pid), 0);
   const db0 = dbBytes(dbFile);
   const w0 = performance.now();
+  markOrigin = w0;
+  if (TIMELINE) console.log(`  window start, monotonic clock: ${process.hrtime.bigint() / 1000n} us`);
   loop.enable();
   const session = PROFILE ? new Session() : null;
   if (session) {
@@ -343,13 +417,13 @@ async function runSize(n: number): Promise<Row> {
     await session.post('Profiler.start');
   }
   // What outlives a scavenge (and so is copied, then promoted): the allocation sites behind GC cost.
-  const heapSession = SURVIVORS ? new Session() : null;
+  const heapSession = SURVIVORS || ALLOCS ? new Session() : null;
   if (heapSession) {
     heapSession.connect();
     await heapSession.post('HeapProfiler.enable');
     await heapSession.post('HeapProfiler.startSampling', {
       samplingInterval: 4096,
-      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMinorGC: ALLOCS,
       includeObjectsCollectedByMajorGC: true,
     });
   }
@@ -358,6 +432,7 @@ async function runSize(n: number): Promise<Row> {
   const gcObs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.count++;
+      if (TIMELINE) marks.push([e.startTime - w0, `GC ${fmt(e.duration, 1)}`]);
       gc.totalMs += e.duration;
       gc.maxMs = Math.max(gc.maxMs, e.duration);
       if (e.duration > 20) gc.over20++;
@@ -367,6 +442,18 @@ async function runSize(n: number): Promise<Row> {
     }
   });
   gcObs.observe({ entryTypes: ['gc'] });
+  // --timeline: every 5 ms, polls in flight and how late the timer fired, to see what a spike is made of.
+  const tl: Array<[number, number, number, number, number]> = [];
+  marks.length = 0;
+  let tlLast = performance.now();
+  const tlTimer = TIMELINE
+    ? setInterval(() => {
+        const t = performance.now();
+        const st = fleet.monitor.stats();
+        tl.push([t - w0, st.inFlight, t - tlLast - 5, st.succeeded + st.failed, mainThreadCpuMs()]);
+        tlLast = t;
+      }, 5)
+    : null;
   let rssMax = 0;
   const inFlight: number[] = [];
   const rssTimer = setInterval(() => {
@@ -390,6 +477,12 @@ async function runSize(n: number): Promise<Row> {
     heapSession.disconnect();
   }
   const wallS = (performance.now() - w0) / 1000;
+  const simLoops = await Promise.all(
+    shards.map((sh) => request<{ p99Ms: number; maxMs: number }>(sh.child, { type: 'loop' }, 'loop')),
+  );
+  console.log(
+    `  simulator event-loop delay: ${simLoops.map((l) => `p99 ${fmt(l.p99Ms, 1)} ms, max ${fmt(l.maxMs, 1)} ms`).join('; ')}`,
+  );
   const load = os.loadavg()[0]!;
   const cpu = process.cpuUsage(cpu0);
   const simCpuS = shards.reduce((a, s) => a + procCpuS(s.pid), 0) - sim0;
@@ -415,14 +508,40 @@ async function runSize(n: number): Promise<Row> {
       `  heap snapshot: ${v8.writeHeapSnapshot(path.join(os.tmpdir(), `hw-poll-${n}.heapsnapshot`))}`,
     );
   }
+  if (process.argv.includes('--smaps')) printSmaps();
   const mu = process.memoryUsage();
   console.log(
     `  memory: rss ${fmt(mu.rss / 1048576)} MB, heap used ${fmt(mu.heapUsed / 1048576)} / total ${fmt(mu.heapTotal / 1048576)} MB, external ${fmt(mu.external / 1048576)} MB, array buffers ${fmt(mu.arrayBuffers / 1048576)} MB (at start: rss ${fmt(baseRss / 1048576)} MB)`,
+  );
+  timing0 = false;
+  if (tlTimer) {
+    clearInterval(tlTimer);
+    let peak = 0;
+    for (let i = 0; i < tl.length; i++) if (tl[i]![2] > tl[peak]![2]) peak = i;
+    const from = Math.max(0, peak - 40);
+    console.log(
+      '  timeline around the longest stall (ms since window start, in flight, timer late ms, polls done):',
+    );
+    let prevT = tl[from - 1]?.[0] ?? -Infinity;
+    let prevCpu = tl[from - 1]?.[4] ?? 0;
+    for (const [t, f, late, done, cpuMs] of tl.slice(from, peak + 20)) {
+      const cpuDelta = cpuMs - prevCpu;
+      prevCpu = cpuMs;
+      const g = marks.filter(([mt]) => mt >= prevT && mt < t).map(([, what]) => what);
+      prevT = t;
+      console.log(
+        `    ${fmt(t, 0).padStart(6)} ${String(f).padStart(4)} ${fmt(late, 1).padStart(6)} ${String(done).padStart(7)} main thread CPU ${String(cpuDelta).padStart(3)} ms ${g.join(' ')}`,
+      );
+    }
+  }
+  console.log(
+    `  /summary round trip: p50 ${fmt(latency.percentile(50) / 1000, 1)} ms, p90 ${fmt(latency.percentile(90) / 1000, 1)} ms, p99 ${fmt(latency.percentile(99) / 1000, 1)} ms, max ${fmt(latency.max / 1000, 1)} ms`,
   );
   inFlight.sort((a, b) => a - b);
   console.log(
     `  polls in flight (sampled every 250 ms): median ${inFlight[inFlight.length >> 1] ?? 0}, p90 ${inFlight[Math.floor(inFlight.length * 0.9)] ?? 0}, max ${inFlight[inFlight.length - 1] ?? 0}`,
   );
+  console.log(`  schedule lag at the end of the window: ${fmt(fleet.monitor.stats().lagMs, 0)} ms`);
   console.log(`  machine load average during the window: ${fmt(load, 1)} on ${os.cpus().length} CPUs`);
   console.log(`  TCP connects in the window: ${fmt(connects - connects0)} for ${fmt(polls)} polls`);
   const cpuUs = cpu.user + cpu.system;
@@ -489,7 +608,7 @@ for (const n of SIZES) {
       `  RSS (poller)        ${fmt(r.rssMaxMb, 0)} MB max`,
       `  simulator CPU       ${fmt(r.simCpuPct, 1)} % of one core (${r.shards} child process${r.shards > 1 ? 'es' : ''}, measured apart)`,
       `  DB growth           ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2)} MB per miner-day of raw polling at ${INTERVAL_S} s`,
-      `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet + one interval`,
+      `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet on schedule (no poll over 100 ms late)`,
       `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall in the run, GC pauses that land in it included), store ${fmt(r.storeUsPerPoll, 1)} us (wall, writeCycle + maintain)`,
       `                      parse + poller + normalise ${fmt(r.stageUsPerPoll, 1)} us CPU (one miner's bodies, no network)`,
       `                      => parse + normalise + store ~${fmt(r.stageUsPerPoll + r.storeUsPerPoll, 1)} us`,

@@ -3,10 +3,12 @@
  *
  * It is the source of `miners.list` / `miners.get` and of the batched `fleet.tick` event: changes are
  * collected and flushed at most `maxTicksPerSecond` times a second, never one event per miner.
+ * Snapshots are held packed and handed out as fresh copies: callers may keep what they get.
  */
 import type { MinerRecord } from '../../../shared/miner.js';
 import type { EventBus } from '../service/events.js';
 import { systemClock, type Clock } from '../clock.js';
+import { packedPolledAt, packSnapshot, unpackSnapshot, type PackedSnapshot } from './packed-snapshot.js';
 
 export interface InventoryOptions {
   bus: EventBus;
@@ -26,17 +28,61 @@ export interface Inventory {
   close(): void;
 }
 
-function sameRecord(a: MinerRecord, b: MinerRecord): boolean {
-  if (a.freshness !== b.freshness || a.address !== b.address || a.mac !== b.mac) return false;
-  if (a.lastError?.code !== b.lastError?.code || a.lastError?.message !== b.lastError?.message) return false;
-  if (a.snapshot?.polledAt !== b.snapshot?.polledAt) return false;
-  return JSON.stringify(a.labels) === JSON.stringify(b.labels);
+/**
+ * One miner as held: the record's fields, with the snapshot packed (see packed-snapshot.ts) and the
+ * times as numbers, all updated in place, so a poll adds no object that outlives it.
+ */
+interface Entry {
+  id: string;
+  address: string;
+  mac: string | null;
+  labels: Record<string, string>;
+  freshness: MinerRecord['freshness'];
+  /** `lastSeenAt` as epoch ms when it prints back the same, else null and `lastSeenText` holds it. */
+  lastSeenMs: number | null;
+  lastSeenText: string | null;
+  lastError: MinerRecord['lastError'];
+  packed: PackedSnapshot | null;
+  /** Poll time of the packed snapshot (NaN when none). */
+  polledAtMs: number;
+}
+
+const isoMs = (iso: string | null): number | null => {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : null;
+};
+
+const polledMs = (r: MinerRecord): number => (r.snapshot ? Date.parse(r.snapshot.polledAt) : NaN);
+
+function same(e: Entry, r: MinerRecord): boolean {
+  if (e.freshness !== r.freshness || e.address !== r.address || e.mac !== r.mac) return false;
+  if (e.lastError?.code !== r.lastError?.code || e.lastError?.message !== r.lastError?.message) return false;
+  if (!Object.is(e.polledAtMs, polledMs(r))) return false;
+  return e.labels === r.labels || JSON.stringify(e.labels) === JSON.stringify(r.labels);
+}
+
+function toRecord(e: Entry): MinerRecord {
+  return {
+    id: e.id,
+    address: e.address,
+    mac: e.mac,
+    labels: e.labels,
+    freshness: e.freshness,
+    lastSeenAt: e.lastSeenMs !== null ? new Date(e.lastSeenMs).toISOString() : e.lastSeenText,
+    lastError: e.lastError,
+    snapshot: e.packed ? unpackSnapshot(e.packed) : null,
+  };
 }
 
 export function createInventory(opts: InventoryOptions): Inventory {
   const clock = opts.clock ?? systemClock;
   const minGapMs = 1000 / (opts.maxTicksPerSecond ?? 2);
-  const records = new Map<string, MinerRecord>();
+  const entries = new Map<string, Entry>();
+  /**
+   * Miners changed since the last tick. Only ids: the tick builds their records when it goes out, so
+   * nothing a poll made waits here for half a second (long enough to be promoted to the old generation).
+   */
   const changed = new Set<string>();
   const removed = new Set<string>();
   let lastTickAt = -Infinity;
@@ -50,8 +96,8 @@ export function createInventory(opts: InventoryOptions): Inventory {
     const payload = {
       at: new Date(lastTickAt).toISOString(),
       changed: [...changed].flatMap((id) => {
-        const r = records.get(id);
-        return r ? [r] : [];
+        const e = entries.get(id);
+        return e ? [toRecord(e)] : [];
       }),
       removed: [...removed],
     };
@@ -67,15 +113,53 @@ export function createInventory(opts: InventoryOptions): Inventory {
     timer.unref?.();
   };
 
+  const store = (r: MinerRecord, e: Entry | undefined): Entry => {
+    const lastSeenMs = isoMs(r.lastSeenAt);
+    if (!e) {
+      e = {
+        id: r.id,
+        address: r.address,
+        mac: r.mac,
+        labels: r.labels,
+        freshness: r.freshness,
+        lastSeenMs,
+        lastSeenText: lastSeenMs === null ? r.lastSeenAt : null,
+        lastError: r.lastError,
+        packed: null,
+        polledAtMs: NaN,
+      };
+      entries.set(r.id, e);
+    } else {
+      e.address = r.address;
+      e.mac = r.mac;
+      if (e.labels !== r.labels) e.labels = r.labels;
+      e.freshness = r.freshness;
+      e.lastSeenMs = lastSeenMs;
+      e.lastSeenText = lastSeenMs === null ? r.lastSeenAt : null;
+      e.lastError = r.lastError;
+    }
+    e.packed = r.snapshot ? packSnapshot(r.snapshot, e.packed) : null;
+    e.polledAtMs = e.packed ? packedPolledAt(e.packed) : NaN;
+    return e;
+  };
+
   return {
-    list: () => [...records.values()],
-    get: (id) => records.get(id),
-    size: () => records.size,
+    list: () => {
+      const out: MinerRecord[] = [];
+      for (const e of entries.values()) out.push(toRecord(e));
+      return out;
+    },
+    get: (id) => {
+      const e = entries.get(id);
+      return e ? toRecord(e) : undefined;
+    },
+    size: () => entries.size,
     put(items) {
       for (const r of items) {
-        const old = records.get(r.id);
-        records.set(r.id, r);
-        if (!old || !sameRecord(old, r)) {
+        const old = entries.get(r.id);
+        const differs = !old || !same(old, r);
+        store(r, old);
+        if (differs) {
           changed.add(r.id);
           removed.delete(r.id);
         }
@@ -84,7 +168,7 @@ export function createInventory(opts: InventoryOptions): Inventory {
     },
     remove(ids) {
       for (const id of ids) {
-        if (records.delete(id)) {
+        if (entries.delete(id)) {
           changed.delete(id);
           removed.add(id);
         }

@@ -166,6 +166,13 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
     onOutcome: (o) => onOutcome(o),
   });
 
+  /**
+   * The miner's latest snapshot: this cycle's, until the cycle is flushed; then the inventory holds it
+   * (packed), so the monitor keeps no snapshot alive between polls.
+   */
+  const latest = (st: MinerState): MinerSnapshot | null =>
+    st.snapshot ?? inventory.get(st.miner.id)?.snapshot ?? null;
+
   const record = (st: MinerState): MinerRecord => ({
     id: st.miner.id,
     address: st.miner.address,
@@ -174,7 +181,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
     freshness: st.freshness,
     lastSeenAt: st.lastSeenAt === null ? null : new Date(st.lastSeenAt).toISOString(),
     lastError: st.lastError,
-    snapshot: st.snapshot,
+    snapshot: latest(st),
   });
 
   const track = (m: KnownMiner, snapshot?: MinerSnapshot | null) => {
@@ -212,7 +219,7 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
       const old = states.get(from.id);
       if (from.id !== to.id) {
         untrack(from.id);
-        track(to, snapshots?.get(to.address) ?? old?.snapshot ?? null);
+        track(to, snapshots?.get(to.address) ?? (old ? latest(old) : null));
         inventory.remove([from.id]);
       } else if (old) {
         // Results from the old address still waiting for the cycle write would move it back.
@@ -335,6 +342,11 @@ export function createFleetMonitor(opts: FleetMonitorOptions): FleetMonitor {
       for (const r of records) if (polled.has(r.id)) evaluate.push(r);
       try {
         inventory.put(records);
+        // The inventory holds them now.
+        for (const r of records) {
+          const st = states.get(r.id);
+          if (st) st.snapshot = null;
+        }
       } catch (e) {
         onError('inventory', e);
       }

@@ -197,7 +197,7 @@ export function createVnishPoller(opts: VnishPollerOptions): VnishPoller {
    * takes it as is, poll after poll, with no second copy per miner.
    */
   const validated = (schema: ParseSchema, endpoint: string, address: string, slim: unknown): unknown =>
-    markParsed(schema, deepFreeze(parseRaw(schema, endpoint, slim, address)));
+    deepFreeze(markParsed(schema, parseRaw(schema, endpoint, slim, address)));
 
   const keepPerf = (body: unknown, address: string): unknown => {
     const slim = slimPerf(body);

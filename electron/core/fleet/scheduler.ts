@@ -44,6 +44,13 @@ export interface SchedulerOptions<T> {
   backoffCapMs?: number;
   /** Most polls started in one timer callback, so a backlog never stalls the event loop. */
   maxStartsPerTick?: number;
+  /**
+   * Pacing: polls start at most this many times faster than the schedule's own rate (miners per
+   * interval), after a burst of `maxStartsPerTick`. Default 1.5. A backlog (after a pause of the event
+   * loop, or many miners due at once) then drains as a steady flow instead of hundreds of requests
+   * whose answers all land in one turn of the loop.
+   */
+  catchUpRate?: number;
   poll: (target: PollTarget) => Promise<T>;
   onOutcome: (outcome: PollOutcome<T>) => void;
 }
@@ -55,6 +62,8 @@ export interface SchedulerStats {
   started: number;
   succeeded: number;
   failed: number;
+  /** How late the most overdue poll is, ms (0 when the schedule is kept): is the poller keeping up? */
+  lagMs: number;
 }
 
 export interface Scheduler {
@@ -104,6 +113,7 @@ export function createScheduler<T>(opts: SchedulerOptions<T>): Scheduler {
   const maxConcurrent = Math.max(1, opts.maxConcurrent ?? 256);
   const jitterShare = opts.jitterShare ?? 0.02;
   const maxStartsPerTick = opts.maxStartsPerTick ?? 64;
+  const catchUpRate = Math.max(1, opts.catchUpRate ?? 1.5);
   let interval = opts.intervalMs ?? 10_000;
   const backoffCap = () => Math.max(interval, opts.backoffCapMs ?? 120_000);
 
@@ -118,6 +128,16 @@ export function createScheduler<T>(opts: SchedulerOptions<T>): Scheduler {
   const stats = { started: 0, succeeded: 0, failed: 0 };
 
   const jitter = () => (random() * 2 - 1) * jitterShare * interval;
+
+  // Token bucket for starts: holds up to one burst, refills at catchUpRate x the schedule's rate
+  // (never slower than one burst a second, so a small farm is never held back).
+  let tokens = maxStartsPerTick;
+  let tokensAt = -Infinity;
+  const refillPerMs = () => Math.max((catchUpRate * entries.size) / interval, maxStartsPerTick / 1000);
+  const refill = (now: number) => {
+    tokens = Math.min(maxStartsPerTick, tokens + (now - tokensAt) * refillPerMs());
+    tokensAt = now;
+  };
 
   const enqueue = (e: Entry, due: number) => {
     e.token++;
@@ -158,20 +178,22 @@ export function createScheduler<T>(opts: SchedulerOptions<T>): Scheduler {
   const pump = () => {
     if (!running) return;
     const now = clock.now();
-    let startedNow = 0;
+    refill(now);
     while (inFlight < maxConcurrent && heap.peekDue() <= now) {
-      if (startedNow >= maxStartsPerTick) {
-        // Leave the rest for the next turn of the loop so timers and I/O get a look in.
+      if (tokens < 1) {
+        // Leave the rest for when the bucket has refilled, so timers and I/O get a look in.
+        const wait = Math.max(1, Math.ceil((1 - tokens) / refillPerMs()));
+        if (timer !== null && timerAt <= now + wait) return;
         if (timer !== null) timers.clearTimeout(timer);
-        timerAt = now;
-        timer = timers.setTimeout(onTimer, 0);
+        timerAt = now + wait;
+        timer = timers.setTimeout(onTimer, wait);
         return;
       }
       const item = heap.pop()!;
       const e = item.entry;
       if (item.token !== e.token || e.removed || e.inFlight) continue;
       start(e, now);
-      startedNow++;
+      tokens -= 1;
     }
     arm();
   };
@@ -267,7 +289,13 @@ export function createScheduler<T>(opts: SchedulerOptions<T>): Scheduler {
     },
     intervalMs: () => interval,
     failures: (id) => entries.get(id)?.failures ?? 0,
-    stats: () => ({ known: entries.size, inFlight, queued: heap.size, ...stats }),
+    stats: () => ({
+      known: entries.size,
+      inFlight,
+      queued: heap.size,
+      ...stats,
+      lagMs: heap.size === 0 ? 0 : Math.max(0, clock.now() - heap.peekDue()),
+    }),
     start() {
       if (running) return;
       running = true;

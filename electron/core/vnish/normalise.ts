@@ -56,18 +56,28 @@ export function parseJsonBody(endpoint: string, text: string, address?: string):
 }
 
 /**
- * Bodies already parsed, by the schema that parsed them: a schema's output parses to itself, and a
- * deeply frozen input cannot change, so the hot poll path (client read, then normaliser) validates
- * each body once. Weak keys: the entries die with the bodies; nothing here changes a result.
+ * Bodies already parsed, by the schema that parsed them: a schema's output parses to itself, so the hot
+ * poll path (client read, then normaliser) validates each body once. A fresh body carries the schema
+ * on a non-enumerable symbol (copies made by spreading do not inherit it, JSON never shows it); a
+ * deeply frozen input cannot take one, and is looked up in a weak map with its parsed output instead.
+ * Per-poll bodies stay out of the weak map on purpose: thousands of short-lived keys a second made its
+ * table a visible share of a poll and of the collector's pauses.
  */
-const parsed = new WeakMap<object, { schema: z.ZodType; out: unknown }>();
+const PARSED = Symbol('hashwatch.vnish.parsed');
+const parsedFrozen = new WeakMap<object, { schema: z.ZodType; out: unknown }>();
+
+const parsedAs = (value: object): z.ZodType | undefined => (value as { [PARSED]?: z.ZodType })[PARSED];
 
 /**
  * Records that `out` is the output of `schema` (the client does this for every body it returns), so
  * `parseRaw(schema, ..., out)` returns it as is. Callers must treat such bodies as read-only.
  */
 export function markParsed<S extends z.ZodType>(schema: S, out: z.output<S>): z.output<S> {
-  if (typeof out === 'object' && out !== null) parsed.set(out, { schema, out });
+  if (typeof out === 'object' && out !== null) {
+    if (Object.isExtensible(out)) {
+      if (parsedAs(out) !== schema) Object.defineProperty(out, PARSED, { value: schema, configurable: true });
+    } else parsedFrozen.set(out, { schema, out });
+  }
   return out;
 }
 
@@ -80,7 +90,8 @@ export function parseRaw<S extends z.ZodType>(
 ): z.output<S> {
   const isObject = typeof value === 'object' && value !== null;
   if (isObject) {
-    const hit = parsed.get(value);
+    if (parsedAs(value) === schema) return value as z.output<S>;
+    const hit = Object.isExtensible(value) ? undefined : parsedFrozen.get(value);
     if (hit !== undefined && hit.schema === schema) return hit.out as z.output<S>;
   }
   const body = typeof value === 'string' ? parseJsonBody(endpoint, value, address) : value;
@@ -90,7 +101,7 @@ export function parseRaw<S extends z.ZodType>(
   const r = schema.safeParse(body);
   if (r.success) {
     // Slow data the poller caches arrives deeply frozen, poll after poll: parse it once.
-    if (isObject && Object.isFrozen(value)) parsed.set(value, { schema, out: r.data });
+    if (isObject && Object.isFrozen(value)) parsedFrozen.set(value, { schema, out: r.data });
     return r.data;
   }
   const issue = r.error.issues[0];

@@ -189,7 +189,7 @@ describe('fleet monitor', () => {
     overrides.set('127.0.0.3', { mac: mac(99), hashrateThs: 1 });
     await clock.advance(10_000);
     expect(inventory.get(mac(1))!.lastError?.code).toBe('Conflict');
-    expect(inventory.get(mac(1))!.snapshot).toBe(before);
+    expect(inventory.get(mac(1))!.snapshot).toEqual(before);
     await clock.advance(20_000);
     expect(inventory.get(mac(1))!.freshness).toBe('stale');
     await monitor.stop();

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HashwatchError } from '../../../shared/errors.js';
 import { MinerSnapshotSchema, type MinerSnapshot } from '../../../shared/miner.js';
-import { normaliseSnapshot, parseUptime } from '../../../electron/core/vnish/index.js';
+import {
+  markParsed,
+  normaliseSnapshot,
+  parseBody,
+  parseRaw,
+  parseUptime,
+  RawSummarySchema,
+} from '../../../electron/core/vnish/index.js';
 
 interface Fixture {
   info?: unknown;
@@ -264,6 +271,27 @@ describe('normaliseSnapshot edge cases', () => {
     expect(e3.message).toContain('fw_version');
     expect(bad({ address: 'x', polledAt, summary: [] }).code).toBe('BadResponse');
     expect(bad({ address: 'x', polledAt, summary: null }).code).toBe('BadResponse');
+  });
+});
+
+describe('bodies validated once', () => {
+  it('a body the client parsed is taken as is; a copy of it, or the same data unmarked, is validated', () => {
+    const text = JSON.stringify(fixture('v1.2.7-s19jpro').summary);
+    const body = parseBody(RawSummarySchema, 'summary', text, '10.0.0.1');
+    expect(parseRaw(RawSummarySchema, 'summary', body)).toBe(body);
+    // The mark is invisible to JSON and to spreading, so an edited copy is checked again.
+    expect(JSON.stringify(body)).toBe(
+      JSON.stringify(parseRaw(RawSummarySchema, 'summary', JSON.parse(text))),
+    );
+    const copy = { ...(body as object), miner: { miner_status: { miner_state: { nested: 1 } } } };
+    expect(() => parseRaw(RawSummarySchema, 'summary', copy, '10.0.0.1')).toThrow(HashwatchError);
+  });
+
+  it('a frozen output is marked too, and returned as is', () => {
+    const out = Object.freeze(
+      markParsed(RawSummarySchema, parseRaw(RawSummarySchema, 'summary', { miner: {} })),
+    );
+    expect(parseRaw(RawSummarySchema, 'summary', out)).toBe(out);
   });
 });
 
