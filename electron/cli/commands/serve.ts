@@ -107,7 +107,9 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
       staticDir: values.static ?? locateRendererDir(),
       metrics: createMetrics({
         inventory: core.inventory,
-        ...(core.fleet ? { alerts: () => core.fleet!.alerts.active() } : {}),
+        ...(core.fleet
+          ? { alerts: () => core.fleet!.alerts.active(), poller: () => core.fleet!.monitor.stats() }
+          : {}),
       }),
     });
   } catch (e) {

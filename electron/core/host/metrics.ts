@@ -7,7 +7,7 @@
  * cores in one process do not mix). Only live data is exported as values: a stale or offline miner
  * shows `hashwatch_miner_up 0` and its last-seen time, never its old hashrate.
  */
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Alert } from '../../../shared/api/alerts.js';
 import type { MinerRecord, MinerSnapshot } from '../../../shared/miner.js';
 import { computeFleetSummary } from '../fleet/kpis.js';
@@ -17,7 +17,17 @@ export interface MetricsDeps {
   inventory: { list(): MinerRecord[] };
   /** Active alerts, for `hashwatch_alerts_active`. */
   alerts?: () => Alert[];
+  /** The poller's own figures: is it keeping up with the farm? */
+  poller?: () => PollerFigures;
   clock?: Clock;
+}
+
+export interface PollerFigures {
+  /** How late the most overdue poll is, ms. */
+  lagMs: number;
+  inFlight: number;
+  succeeded: number;
+  failed: number;
 }
 
 export interface Metrics {
@@ -198,6 +208,29 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   fleetGauge('hashwatch_alerts_active', 'Active alerts by kind and severity', ['kind', 'severity'], (g) => {
     for (const a of deps.alerts?.() ?? []) g.inc({ kind: a.kind, severity: a.severity });
   });
+
+  // The poller's health: a lag that keeps growing means the workstation cannot keep this farm's pace.
+  const poller = deps.poller;
+  if (poller) {
+    fleetGauge('hashwatch_poller_lag_seconds', 'How late the most overdue poll is, seconds', [], (g) =>
+      g.set(poller().lagMs / 1000),
+    );
+    fleetGauge('hashwatch_poller_in_flight', 'Polls waiting for an answer', [], (g) =>
+      g.set(poller().inFlight),
+    );
+    new Counter({
+      name: 'hashwatch_polls_total',
+      help: 'Polls since start, by result',
+      labelNames: ['result'],
+      registers: [registry],
+      collect() {
+        const p = poller();
+        this.reset();
+        this.inc({ result: 'ok' }, p.succeeded);
+        this.inc({ result: 'failed' }, p.failed);
+      },
+    });
+  }
 
   let inFlight: Promise<string> | null = null;
   const render = async () => {

@@ -41,6 +41,20 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/^hashwatch_fleet_miners\{status="offline"\} 1$/m);
   });
 
+  it("exports the poller's lag, polls in flight and polls by result", async () => {
+    let figures = { lagMs: 250, inFlight: 7, succeeded: 120, failed: 3 };
+    const metrics = createMetrics({ inventory: { list: () => [] }, poller: () => figures });
+    let text = await metrics.render();
+    expect(text).toMatch(/^hashwatch_poller_lag_seconds 0\.25$/m);
+    expect(text).toMatch(/^hashwatch_poller_in_flight 7$/m);
+    expect(text).toMatch(/^hashwatch_polls_total\{result="ok"\} 120$/m);
+    expect(text).toMatch(/^hashwatch_polls_total\{result="failed"\} 3$/m);
+    figures = { lagMs: 0, inFlight: 0, succeeded: 200, failed: 3 };
+    text = await metrics.render();
+    expect(text).toMatch(/^hashwatch_polls_total\{result="ok"\} 200$/m);
+    expect(text).toMatch(/^hashwatch_poller_lag_seconds 0$/m);
+  });
+
   it('reflects the inventory at each scrape and uses its own registry', async () => {
     let records: MinerRecord[] = [makeRecord({ id: 'aa' })];
     const a = createMetrics({ inventory: { list: () => records } });
