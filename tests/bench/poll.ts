@@ -7,12 +7,18 @@
  * parse, normalise, store, alerts, inventory), event-loop delay p99, RSS and database growth per
  * miner-day. It prints figures and asserts nothing.
  *
- *   npx tsx tests/bench/poll.ts [--sizes 1000,5000,10000] [--seconds 30] [--interval 5] [--warmup 120] [--profile] [--survivors] [--heap]
+ *   node --max-old-space-size=768 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
+ *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 512] [--keepalive ms]
+ *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline]
  *
- * The machine is shared: the load average during each window is printed next to the figures.
- * V8's young generation matters here (each poll's objects live across its HTTP round trip); to measure
- * with a larger one, as a composition root may configure:
- *   node --max-semi-space-size=64 --import tsx tests/bench/poll.ts
+ * `--max-old-space-size=768` is what `npm run serve` and `npm start` give the process (see README,
+ * "Memory"): without a ceiling V8 lets the heap grow to ~3x what is live before collecting. The window
+ * starts once the schedule is kept (no poll over 100 ms late), so it measures the steady state, not
+ * the catch-up after the first slow polls. The machine is shared: the load average during each window
+ * is printed next to the figures. Diagnostics: --profile (CPU profile of the window), --survivors /
+ * --allocs (allocation sites of what outlives a scavenge / of everything), --heap (heap snapshot),
+ * --smaps (RSS by mapping), --timeline (the longest stall: polls in flight, main-thread CPU, GC and
+ * store work around it).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
