@@ -7,11 +7,12 @@
  * parse, normalise, store, alerts, inventory), event-loop delay p99, RSS and database growth per
  * miner-day. It prints figures and asserts nothing.
  *
- *   node --max-old-space-size=768 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
+ *   npm run bench:poll -- [--sizes 1000,5000,10000]        (bundled, as the core ships)
+ *   node --max-old-space-size=1024 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
  *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 512] [--keepalive ms]
  *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline]
  *
- * `--max-old-space-size=768` is what `npm run serve` and `npm start` give the process (see README,
+ * `--max-old-space-size=1024` is what `npm run serve` and `npm start` give the process (see README,
  * "Memory"): without a ceiling V8 lets the heap grow to ~3x what is live before collecting. The window
  * starts once the schedule is kept (no poll over 100 ms late), so it measures the steady state, not
  * the catch-up after the first slow polls. The machine is shared: the load average during each window
@@ -83,7 +84,9 @@ interface Shard {
   miners: SimMiner[];
 }
 
-const childPath = fileURLToPath(new URL('./poll-sim.ts', import.meta.url));
+// Bundled (npm run bench:poll), the simulator shard is the bundle beside this one; from source, tsx runs it.
+const bundled = import.meta.url.endsWith('.js');
+const childPath = fileURLToPath(new URL(bundled ? './poll-sim.js' : './poll-sim.ts', import.meta.url));
 
 function request<T>(child: ChildProcess, msg: object, reply: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -103,7 +106,7 @@ function request<T>(child: ChildProcess, msg: object, reply: string): Promise<T>
 
 async function startShard(miners: number, seed: number, cgminer: boolean): Promise<Shard> {
   const child = fork(childPath, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: bundled ? [] : ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await request<{ pid: number; miners: SimMiner[] }>(
