@@ -140,6 +140,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         path: fo.storePath ?? path.join(opts.dataDir, 'hashwatch.db'),
         clock,
         retention: fo.retention,
+        // Without its worker the store checkpoints in the poller's thread again: slower, still correct.
+        onError: (e) => logger.log('warn', 'store', 'WAL checkpoint worker', e),
       }))
     : null;
   // The credential settings (try the factory password) persist in the settings table when there is one.
