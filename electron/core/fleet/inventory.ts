@@ -8,7 +8,13 @@
 import type { MinerRecord } from '../../../shared/miner.js';
 import type { EventBus } from '../service/events.js';
 import { systemClock, type Clock } from '../clock.js';
-import { packedPolledAt, packSnapshot, unpackSnapshot, type PackedSnapshot } from './packed-snapshot.js';
+import {
+  exactIsoMs,
+  packedPolledAt,
+  packSnapshot,
+  unpackSnapshot,
+  type PackedSnapshot,
+} from './packed-snapshot.js';
 
 export interface InventoryOptions {
   bus: EventBus;
@@ -43,22 +49,13 @@ interface Entry {
   lastSeenText: string | null;
   lastError: MinerRecord['lastError'];
   packed: PackedSnapshot | null;
-  /** Poll time of the packed snapshot (NaN when none). */
-  polledAtMs: number;
 }
-
-const isoMs = (iso: string | null): number | null => {
-  if (iso === null) return null;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : null;
-};
-
-const polledMs = (r: MinerRecord): number => (r.snapshot ? Date.parse(r.snapshot.polledAt) : NaN);
 
 function same(e: Entry, r: MinerRecord): boolean {
   if (e.freshness !== r.freshness || e.address !== r.address || e.mac !== r.mac) return false;
   if (e.lastError?.code !== r.lastError?.code || e.lastError?.message !== r.lastError?.message) return false;
-  if (!Object.is(e.polledAtMs, polledMs(r))) return false;
+  const held = e.packed ? packedPolledAt(e.packed) : NaN;
+  if (!Object.is(held, r.snapshot ? Date.parse(r.snapshot.polledAt) : NaN)) return false;
   return e.labels === r.labels || JSON.stringify(e.labels) === JSON.stringify(r.labels);
 }
 
@@ -113,8 +110,8 @@ export function createInventory(opts: InventoryOptions): Inventory {
     timer.unref?.();
   };
 
-  const store = (r: MinerRecord, e: Entry | undefined): Entry => {
-    const lastSeenMs = isoMs(r.lastSeenAt);
+  const store = (r: MinerRecord, e: Entry | undefined): void => {
+    const lastSeenMs = exactIsoMs(r.lastSeenAt);
     if (!e) {
       e = {
         id: r.id,
@@ -126,7 +123,6 @@ export function createInventory(opts: InventoryOptions): Inventory {
         lastSeenText: lastSeenMs === null ? r.lastSeenAt : null,
         lastError: r.lastError,
         packed: null,
-        polledAtMs: NaN,
       };
       entries.set(r.id, e);
     } else {
@@ -139,8 +135,6 @@ export function createInventory(opts: InventoryOptions): Inventory {
       e.lastError = r.lastError;
     }
     e.packed = r.snapshot ? packSnapshot(r.snapshot, e.packed) : null;
-    e.polledAtMs = e.packed ? packedPolledAt(e.packed) : NaN;
-    return e;
   };
 
   return {

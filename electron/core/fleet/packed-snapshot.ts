@@ -51,6 +51,16 @@ const out = (v: number): number | null => (Number.isNaN(v) ? null : v);
 const flag = (v: boolean | null): number => (v === null ? NaN : v ? 1 : 0);
 const unflag = (v: number): boolean | null => (Number.isNaN(v) ? null : v === 1);
 
+/**
+ * Epoch ms of an ISO time when `toISOString()` prints it back exactly (every time the core makes),
+ * else null: then only the text itself can be kept.
+ */
+export function exactIsoMs(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : null;
+}
+
 /** Keeps the string already held when equal, so a poll's copy of an unchanged string dies young. */
 const put = (arr: Array<string | null>, i: number, v: string | null) => {
   if (arr[i] !== v) arr[i] = v;
@@ -72,9 +82,8 @@ export function packSnapshot(snap: MinerSnapshot, into?: PackedSnapshot | null):
       : { n: new Float64Array(nLen), s: new Array<string | null>(sLen).fill(null) };
   const n = p.n;
   const s = p.s;
-  const polledAtMs = Date.parse(snap.polledAt);
   // The time as a number when it prints back the same; otherwise (never from the normaliser) as is.
-  const exact = Number.isFinite(polledAtMs) && new Date(polledAtMs).toISOString() === snap.polledAt;
+  const polledAtMs = exactIsoMs(snap.polledAt);
   n[0] = num(snap.hashrateThs);
   n[1] = num(snap.hashrateAvgThs);
   n[2] = num(snap.nominalThs);
@@ -86,7 +95,7 @@ export function packSnapshot(snap: MinerSnapshot, into?: PackedSnapshot | null):
   n[8] = num(snap.uptimeS);
   n[9] = num(snap.hwErrors);
   n[10] = MINER_STATE_CODE.get(snap.state) ?? MINER_STATE_CODE.get('unknown')!;
-  n[11] = exact ? polledAtMs : NaN;
+  n[11] = polledAtMs ?? NaN;
   n[12] = nFans;
   n[13] = nChains;
   n[14] = nPools;
@@ -131,7 +140,7 @@ export function packSnapshot(snap: MinerSnapshot, into?: PackedSnapshot | null):
   put(s, 7, snap.stateDescription);
   put(s, 8, snap.preset.running);
   put(s, 9, snap.preset.configured);
-  put(s, 10, exact ? null : snap.polledAt);
+  put(s, 10, polledAtMs === null ? snap.polledAt : null);
   let so = S_TOP;
   for (const pl of snap.pools) {
     put(s, so, pl.url);

@@ -120,10 +120,10 @@ function checkLabels(labels: Record<string, string>): string {
   return JSON.stringify(labels);
 }
 
-/** Open the store at `opts.path`: migrate an older schema, refuse a newer one untouched. */
 /** Fleet-wide samples are written at most this often, ms. */
 const FLEET_SAMPLE_MS = 1000;
 
+/** Open the store at `opts.path`: migrate an older schema, refuse a newer one untouched. */
 export function openStore(opts: StoreOptions): Store {
   const clock = opts.clock ?? systemClock;
   let policy = checkRetention({
@@ -474,7 +474,9 @@ export function openStore(opts: StoreOptions): Store {
       if (r.at > latest) latest = r.at;
     }
     // Cycles are short (a quarter second): one fleet-wide sample a second is plenty for the charts.
-    if (results.length > 0 && latest - lastFleetSampleAt >= FLEET_SAMPLE_MS) {
+    // (A clock set back writes at once too, rather than nothing until it catches up.)
+    const since = latest - lastFleetSampleAt;
+    if (results.length > 0 && (since >= FLEET_SAMPLE_MS || since < 0)) {
       writeFleetSample(latest);
       lastFleetSampleAt = latest;
     }
