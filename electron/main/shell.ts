@@ -69,10 +69,6 @@ export function startShell(electron: ElectronApi, opts: ShellOptions): Shell {
     }
   });
 
-  // A larger young generation halves the garbage collector's share of polling a big fleet
-  // (tests/bench/poll.ts); the CLI passes the same flag to node.
-  app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=64');
-
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);

@@ -8,12 +8,12 @@
  * miner-day. It prints figures and asserts nothing.
  *
  *   npm run bench:poll -- [--sizes 1000,5000,10000]        (bundled, as the core ships)
- *   node --max-old-space-size=1024 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
- *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 512] [--keepalive ms]
+ *   node --max-old-space-size=1024 --max-semi-space-size=8 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
+ *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 256] [--keepalive ms]
  *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline]
  *
- * `--max-old-space-size=1024` is what `npm run serve` and `npm start` give the process (see README,
- * "Memory"): without a ceiling V8 lets the heap grow to ~3x what is live before collecting. The window
+ * The heap is set up as the product's is (core/heap.ts, README "Memory"): the launch flags above, as
+ * `npm run serve` and `npm start` give them, and the run-time ones set by `tuneHeap()`. The window
  * starts once the schedule is kept (no poll over 100 ms late), so it measures the steady state, not
  * the catch-up after the first slow polls. The machine is shared: the load average during each window
  * is printed next to the figures. Diagnostics: --profile (CPU profile of the window), --survivors /
@@ -32,6 +32,7 @@ import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
 import Database from 'better-sqlite3';
 import { createFleet } from '../../electron/core/fleet/fleet.js';
+import { LAUNCH_HEAP_FLAGS, RUNTIME_HEAP_FLAGS, tuneHeap } from '../../electron/core/heap.js';
 import { createVnishPoller, type SnapshotInput, type VnishReads } from '../../electron/core/fleet/poller.js';
 import { createInventory } from '../../electron/core/fleet/inventory.js';
 import { createEventBus } from '../../electron/core/service/events.js';
@@ -59,7 +60,8 @@ const PROFILE = process.argv.includes('--profile');
 const SURVIVORS = process.argv.includes('--survivors');
 /** --allocs: like --survivors, but every allocation (what drives scavenge frequency). */
 const ALLOCS = process.argv.includes('--allocs');
-const CONCURRENCY = Number(arg('concurrency', '512'));
+/** --concurrency N: polls (and requests) in flight; default the product's (scheduler and client defaults). */
+const CONCURRENCY = process.argv.includes('--concurrency') ? Number(arg('concurrency', '256')) : undefined;
 const TIMELINE = process.argv.includes('--timeline');
 const WARMUP_MAX_S = Number(arg('warmup', '120'));
 const CLK_TCK = 100;
@@ -190,6 +192,16 @@ function printSmaps() {
       .slice(0, 6)
       .map(([k, v]) => `${k} ${fmt(v / 1024)} MB`)
       .join(', ')}`,
+  );
+  // The V8 part of "anonymous": resident pages per heap space, and how much of them is in use.
+  const spaces = v8.getHeapSpaceStatistics().filter((sp) => sp.physical_space_size > 1048576);
+  console.log(
+    `  V8 heap resident (used) by space: ${spaces
+      .map(
+        (sp) =>
+          `${sp.space_name.replace(/_space$/, '')} ${fmt(sp.physical_space_size / 1048576)} (${fmt(sp.space_used_size / 1048576)})`,
+      )
+      .join(', ')} MB`,
   );
 }
 
@@ -322,12 +334,12 @@ async function runSize(n: number): Promise<Row> {
       passwordFor: async (t) => passwords.get(t.address) ?? null,
       tryFactoryPassword: () => false,
     },
-    // One keep-alive socket per miner keeps 10,000 miners inside 20,000 descriptors.
-    maxConnectionsPerMiner: 1,
     // Idle sockets must outlive the poll interval, or every poll pays a TCP connect (and a slow
     // cycle then makes every poll slower still).
     keepAliveMs: Number(arg('keepalive', String(Math.max(30_000, 3 * INTERVAL_S * 1000)))),
-    maxConnections: 512,
+    // The product's client otherwise (core/index.ts): one keep-alive socket per miner, its cap on
+    // requests in flight.
+    ...(CONCURRENCY === undefined ? {} : { maxConnections: CONCURRENCY }),
     clock,
   });
   // Round trip of each /summary read as the poller sees it (queueing in this process included).
@@ -504,7 +516,7 @@ async function runSize(n: number): Promise<Row> {
     `  store.writeCycle ${fmt(timing.writeMs / wallS, 1)} ms/s (longest ${fmt(timing.writeMax, 1)} ms); store.maintain ${fmt(timing.maintainMs / wallS, 1)} ms/s (${timing.maintainCalls} slices, longest ${fmt(timing.maintainMax, 1)} ms)`,
   );
   console.log(
-    `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
+    `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); ${heapTuning.compactions()} compactions on demand since start; longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
   );
   const ck = store.checkpointStats();
   console.log(
@@ -593,8 +605,12 @@ async function runSize(n: number): Promise<Row> {
   return row;
 }
 
+// The product's heap settings (core/heap.ts): the launch flags come from `npm run bench:poll`.
+const heapTuning = tuneHeap();
+const missing = LAUNCH_HEAP_FLAGS.filter((f) => !process.execArgv.includes(f));
+if (missing.length) console.log(`Note: run without the product's launch flags ${missing.join(' ')}`);
 console.log(
-  `Poll benchmark: node flags [${process.execArgv.filter((f) => !f.includes('tsx')).join(' ')}], interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
+  `Poll benchmark: node flags [${process.execArgv.filter((f) => !f.includes('tsx')).join(' ')}] + run-time [${RUNTIME_HEAP_FLAGS.join(' ')}], interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
     try {
       return fs.readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+(\d+)/)?.[1] ?? '?';
     } catch {

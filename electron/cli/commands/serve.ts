@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import { createCore } from '../../core/index.js';
+import { tuneHeap } from '../../core/heap.js';
 import { resolveHostTokens, unpinHostTokens } from '../../core/host/pinned-tokens.js';
 import { createKeychainSecrets } from '../../core/credentials/keytar-store.js';
 import { isLoopbackHost, startHost } from '../../core/host/server.js';
@@ -86,6 +87,7 @@ export async function serveCommand(argv: string[], io: ServeIo = process): Promi
   // Demo mode: an embedded simulated farm, its password in memory (never the real keychain), and its own
   // database so a demo never mixes with a real farm's history.
   const demo = values.demo ? await startDemoFarm() : null;
+  tuneHeap(); // core/heap.ts: this process polls the farm
   const core = await createCore({
     dataDir,
     version: APP_VERSION,
