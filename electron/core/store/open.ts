@@ -88,8 +88,9 @@ export function openDatabase(path: string): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = MEMORY');
     // The pages of the current time block are touched by every cycle; keep them (and the B-tree
-    // interiors) in cache. 16 MB is a ceiling, not an allocation; it counts in the process's RSS.
-    db.pragma('cache_size = -16384');
+    // interiors) in cache. 8 MB is a ceiling, not an allocation; it counts in the process's RSS (at
+    // 10,000 miners 16 MB made no measurable difference to a cycle's write time; tests/bench/store.ts).
+    db.pragma('cache_size = -8192');
     // Checkpoint less often than the 1000-page default: a 10,000-miner cycle dirties a few thousand pages,
     // and a checkpoint inside every commit would double its cost. A file database hands checkpoints to
     // a worker thread instead (checkpointer.ts); this is what remains when no worker can run.
