@@ -10,7 +10,7 @@
  *   npm run bench:poll -- [--sizes 1000,5000,10000]        (bundled, as the core ships)
  *   node --max-old-space-size=1024 --max-semi-space-size=8 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
  *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 256] [--keepalive ms]
- *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline]
+ *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline] [--rss-trace]
  *
  * The heap is set up as the product's is (core/heap.ts, README "Memory"): the launch flags above, as
  * `npm run serve` and `npm start` give them, and the run-time ones set by `tuneHeap()`. The window
@@ -18,8 +18,8 @@
  * the catch-up after the first slow polls. The machine is shared: the load average during each window
  * is printed next to the figures. Diagnostics: --profile (CPU profile of the window), --survivors /
  * --allocs (allocation sites of what outlives a scavenge / of everything), --heap (heap snapshot),
- * --smaps (RSS by mapping), --timeline (the longest stall: polls in flight, main-thread CPU, GC and
- * store work around it).
+ * --smaps (RSS by mapping), --rss-trace (the heap at each new RSS high), --timeline (the longest
+ * stall: polls in flight, main-thread CPU, GC and store work around it).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -63,6 +63,8 @@ const ALLOCS = process.argv.includes('--allocs');
 /** --concurrency N: polls (and requests) in flight; default the product's (scheduler and client defaults). */
 const CONCURRENCY = process.argv.includes('--concurrency') ? Number(arg('concurrency', '256')) : undefined;
 const TIMELINE = process.argv.includes('--timeline');
+/** --rss-trace: sample RSS every 50 ms and print the heap's make-up at the last highs of the window. */
+const RSS_TRACE = process.argv.includes('--rss-trace');
 const WARMUP_MAX_S = Number(arg('warmup', '120'));
 const CLK_TCK = 100;
 
@@ -477,14 +479,35 @@ async function runSize(n: number): Promise<Row> {
     : null;
   let rssMax = 0;
   const inFlight: number[] = [];
-  const rssTimer = setInterval(() => {
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
-    inFlight.push(fleet.monitor.stats().inFlight);
-  }, 250);
+  // --rss-trace: what the heap held at each new RSS high of the window (the last few are printed).
+  const rssTrace: string[] = [];
+  const mb = (b: number) => (b / 1048576).toFixed(0);
+  const rssTimer = setInterval(
+    () => {
+      const rss = process.memoryUsage().rss;
+      if (RSS_TRACE && rss > rssMax) {
+        const mu = process.memoryUsage();
+        const spaces = v8
+          .getHeapSpaceStatistics()
+          .filter((x) => x.space_size > 0)
+          .map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_size)} (${mb(x.space_used_size)})`);
+        rssTrace.push(
+          `    +${fmt((performance.now() - w0) / 1000, 1)} s: rss ${mb(rss)} MB; ${spaces.join(', ')}; external ${mb(mu.external)} (array buffers ${mb(mu.arrayBuffers)}); ${gc.count} GC pauses so far`,
+        );
+      }
+      rssMax = Math.max(rssMax, rss);
+      inFlight.push(fleet.monitor.stats().inFlight);
+    },
+    RSS_TRACE ? 50 : 250,
+  );
   await sleep(WINDOW_S * 1000);
   loop.disable();
   gcObs.disconnect();
   clearInterval(rssTimer);
+  if (RSS_TRACE)
+    console.log(
+      `  RSS highs in the window, MB (V8 spaces: resident (used)):\n${rssTrace.slice(-8).join('\n')}`,
+    );
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     const file = path.join(os.tmpdir(), `hw-poll-${n}.cpuprofile`);
