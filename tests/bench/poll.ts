@@ -214,6 +214,25 @@ function mainThreadCpuMs(): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
 
+/**
+ * CPU time of this process's main thread, ns, exact (schedstat, not clock ticks); null where /proc has
+ * no schedstat. About 3 us a read: cheap enough around each store call, not around each poll.
+ */
+const schedFd = (() => {
+  try {
+    return fs.openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return null;
+  }
+})();
+const schedBuf = Buffer.alloc(128);
+function mainThreadCpuNs(): number | null {
+  if (schedFd === null) return null;
+  const len = fs.readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+  const ns = Number(schedBuf.toString('latin1', 0, len).split(' ')[0]);
+  return Number.isFinite(ns) ? ns : null;
+}
+
 /** --timeline: what happened when (ms since the window started). */
 const marks: Array<[number, string]> = [];
 let markOrigin = 0;
@@ -240,7 +259,13 @@ interface Row {
   warmupS: number;
   normaliseUsPerPoll: number;
   storeUsPerPoll: number;
+  /** Main-thread CPU in writeCycle + maintain, plus the WAL checkpointer's time on its worker. */
+  storeCpuUsPerPoll: number;
+  /** The WAL checkpointer's CPU on its worker (its wall time where the OS gives no thread CPU). */
+  checkpointUsPerPoll: number;
+  checkpointWallUsPerPoll: number;
   stageUsPerPoll: number;
+  stageMainUsPerPoll: number;
 }
 
 /**
@@ -251,7 +276,7 @@ interface Row {
 async function stageCost(
   client: ReturnType<typeof createVnishClient>,
   address: string,
-): Promise<{ usPerPoll: number; iterations: number }> {
+): Promise<{ usPerPoll: number; mainUsPerPoll: number; iterations: number }> {
   const text = async (read: Promise<unknown>) => JSON.stringify(await read);
   const bodies = {
     summary: await text(client.summary(address)),
@@ -280,9 +305,15 @@ async function stageCost(
   for (let i = 0; i < 2000; i++) await poller.poll(target);
   const iterations = 20_000;
   const c0 = process.cpuUsage();
+  const m0 = mainThreadCpuNs();
   for (let i = 0; i < iterations; i++) await poller.poll(target);
+  const m1 = mainThreadCpuNs();
   const c = process.cpuUsage(c0);
-  return { usPerPoll: (c.user + c.system) / iterations, iterations };
+  return {
+    usPerPoll: (c.user + c.system) / iterations,
+    mainUsPerPoll: m0 !== null && m1 !== null ? (m1 - m0) / 1000 / iterations : NaN,
+    iterations,
+  };
 }
 
 async function runSize(n: number): Promise<Row> {
@@ -307,14 +338,20 @@ async function runSize(n: number): Promise<Row> {
     maintainMax: 0,
     maintainCalls: 0,
     normaliseMs: 0,
+    storeCpuMs: 0,
   };
+  // Store calls are timed in wall time and in main-thread CPU time: on a loaded machine the wall time
+  // also counts the time the thread waited for a core, which is not the store's CPU.
   const timed =
     <A extends unknown[], R>(fn: (...a: A) => R, add: (ms: number) => void) =>
     (...a: A): R => {
       const t = performance.now();
+      const c = mainThreadCpuNs();
       try {
         return fn(...a);
       } finally {
+        const c1 = mainThreadCpuNs();
+        if (c !== null && c1 !== null) timing.storeCpuMs += (c1 - c) / 1e6;
         add(performance.now() - t);
       }
     };
@@ -423,12 +460,14 @@ async function runSize(n: number): Promise<Row> {
     maintainMax: 0,
     maintainCalls: 0,
     normaliseMs: 0,
+    storeCpuMs: 0,
   });
   for (const sh of shards) await request(sh.child, { type: 'loop' }, 'loop');
   timing0 = true;
   const cpu0 = process.cpuUsage();
   const sim0 = shards.reduce((a, s) => a + procCpuS(s.pid), 0);
   const db0 = dbBytes(dbFile);
+  const ck0 = store.checkpointStats();
   const w0 = performance.now();
   markOrigin = w0;
   if (TIMELINE) console.log(`  window start, monotonic clock: ${process.hrtime.bigint() / 1000n} us`);
@@ -532,6 +571,7 @@ async function runSize(n: number): Promise<Row> {
   const simCpuS = shards.reduce((a, s) => a + procCpuS(s.pid), 0) - sim0;
   const s1 = fleet.monitor.stats();
   const db1 = dbBytes(dbFile);
+  const ck1 = store.checkpointStats();
 
   const polls = s1.succeeded + s1.failed - (s0.succeeded + s0.failed);
   const failed = s1.failed - s0.failed;
@@ -607,7 +647,16 @@ async function runSize(n: number): Promise<Row> {
     warmupS,
     normaliseUsPerPoll: polls ? (timing.normaliseMs * 1000) / polls : NaN,
     storeUsPerPoll: polls ? ((timing.writeMs + timing.maintainMs) * 1000) / polls : NaN,
+    storeCpuUsPerPoll: polls && schedFd !== null ? (timing.storeCpuMs * 1000) / polls : NaN,
+    checkpointUsPerPoll:
+      polls && ck1 && ck0
+        ? ((ck1.cpuMs !== null && ck0.cpuMs !== null ? ck1.cpuMs - ck0.cpuMs : ck1.totalMs - ck0.totalMs) *
+            1000) /
+          polls
+        : 0,
+    checkpointWallUsPerPoll: polls && ck1 && ck0 ? ((ck1.totalMs - ck0.totalMs) * 1000) / polls : 0,
     stageUsPerPoll: NaN,
+    stageMainUsPerPoll: NaN,
   };
 
   await fleet.stop();
@@ -615,7 +664,10 @@ async function runSize(n: number): Promise<Row> {
     console.log(`  stage cost not measured: ${String(e)}`);
     return null;
   });
-  if (stage) row.stageUsPerPoll = stage.usPerPoll;
+  if (stage) {
+    row.stageUsPerPoll = stage.usPerPoll;
+    row.stageMainUsPerPoll = stage.mainUsPerPoll;
+  }
   await client.close();
   store.close();
   for (const s of shards) {
@@ -643,6 +695,9 @@ console.log(
 );
 const baseRss = process.memoryUsage().rss;
 const rows: Row[] = [];
+/** The store's share of a poll: main-thread CPU where schedstat gives it, else its wall time; plus checkpoints. */
+const storeUs = (r: Row) =>
+  (Number.isFinite(r.storeCpuUsPerPoll) ? r.storeCpuUsPerPoll : r.storeUsPerPoll) + r.checkpointUsPerPoll;
 for (const n of SIZES) {
   console.log(`\n== ${fmt(n)} miners ==`);
   const r = await runSize(n);
@@ -657,15 +712,16 @@ for (const n of SIZES) {
       `  simulator CPU       ${fmt(r.simCpuPct, 1)} % of one core (${r.shards} child process${r.shards > 1 ? 'es' : ''}, measured apart)`,
       `  DB growth           ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2)} MB per miner-day of raw polling at ${INTERVAL_S} s`,
       `  warm-up             ${fmt(r.warmupS, 1)} s to a fully live fleet on schedule (no poll over 100 ms late)`,
-      `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall in the run, GC pauses that land in it included), store ${fmt(r.storeUsPerPoll, 1)} us (wall, writeCycle + maintain)`,
-      `                      parse + poller + normalise ${fmt(r.stageUsPerPoll, 1)} us CPU (one miner's bodies, no network)`,
-      `                      => parse + normalise + store ~${fmt(r.stageUsPerPoll + r.storeUsPerPoll, 1)} us`,
+      `  stages per poll     normalise ${fmt(r.normaliseUsPerPoll, 1)} us (wall in the run, GC pauses that land in it included)`,
+      `                      store ${fmt(r.storeCpuUsPerPoll, 1)} us CPU on the main thread (writeCycle + maintain; ${fmt(r.storeUsPerPoll, 1)} us wall) + WAL checkpoints ${fmt(r.checkpointUsPerPoll, 1)} us CPU on the worker (${fmt(r.checkpointWallUsPerPoll, 1)} us wall)`,
+      `                      parse + poller + normalise ${fmt(r.stageUsPerPoll, 1)} us CPU (one miner's bodies, no network, whole process; main thread ${fmt(r.stageMainUsPerPoll, 1)} us)`,
+      `                      => parse + normalise + store ~${fmt(r.stageUsPerPoll + storeUs(r), 1)} us CPU`,
     ].join('\n'),
   );
 }
-console.log('\nminers  polls/s  us/poll  loop p99 ms  RSS MB  sim CPU %  DB MB/miner-day');
+console.log('\nminers  polls/s  us/poll  p+n+s us  loop p99 ms  RSS MB  sim CPU %  DB MB/miner-day');
 for (const r of rows) {
   console.log(
-    `${String(r.miners).padStart(6)}  ${fmt(r.pollsPerS, 0).padStart(7)}  ${fmt(r.cpuUsPerPoll, 1).padStart(7)}  ${fmt(r.loopP99Ms, 1).padStart(11)}  ${fmt(r.rssMaxMb).padStart(6)}  ${fmt(r.simCpuPct, 1).padStart(9)}  ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2).padStart(15)}`,
+    `${String(r.miners).padStart(6)}  ${fmt(r.pollsPerS, 0).padStart(7)}  ${fmt(r.cpuUsPerPoll, 1).padStart(7)}  ${fmt(r.stageUsPerPoll + storeUs(r), 1).padStart(8)}  ${fmt(r.loopP99Ms, 1).padStart(11)}  ${fmt(r.rssMaxMb).padStart(6)}  ${fmt(r.simCpuPct, 1).padStart(9)}  ${fmt(r.dbBytesPerMinerDay / 1024 / 1024, 2).padStart(15)}`,
   );
 }

@@ -51,6 +51,12 @@ describe('store: WAL checkpoints on a worker thread', () => {
       const st = store!.checkpointStats();
       return st !== null && st.runs > 0 && st.lastLogFrames > 0 && st.lastCheckpointed === st.lastLogFrames;
     });
+    // ...and accounts for its time: copying megabytes is not free, and on Linux its own CPU is known.
+    const st = store.checkpointStats()!;
+    expect(st.totalMs).toBeGreaterThan(0);
+    expect(st.totalMs).toBeGreaterThanOrEqual(st.maxMs);
+    if (process.platform === 'linux') expect(st.cpuMs).toBeGreaterThan(0);
+    else expect(st.cpuMs).toBeNull();
     // ...so the next commits start the log over instead of making it longer.
     write(store, T0 + 10 * 60_000, 10);
     expect(walBytes(file)).toBeLessThanOrEqual(grown * 1.2);
