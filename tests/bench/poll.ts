@@ -10,7 +10,7 @@
  *   npm run bench:poll -- [--sizes 1000,5000,10000]        (bundled, as the core ships)
  *   node --max-old-space-size=1024 --max-semi-space-size=8 --import tsx tests/bench/poll.ts [--sizes 1000,5000,10000]
  *     [--seconds 30] [--interval 5] [--warmup 120] [--concurrency 256] [--keepalive ms]
- *     [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline] [--rss-trace]
+ *     [--sim-nice 0-19] [--profile] [--survivors | --allocs] [--heap] [--smaps] [--timeline] [--rss-trace]
  *
  * The heap is set up as the product's is (core/heap.ts, README "Memory"): the launch flags above, as
  * `npm run serve` and `npm start` give them, and the run-time ones set by `tuneHeap()`. The window
@@ -57,6 +57,9 @@ const WINDOW_S = Number(arg('seconds', '30'));
 const INTERVAL_S = Number(arg('interval', '5'));
 const SHARD = 5000;
 const PROFILE = process.argv.includes('--profile');
+// --sim-nice N: the simulator's scheduling priority. The simulated miners stand in for machines of their
+// own; on a 2-core box they otherwise compete with the poller for the same cores. Default 0 (as the OS).
+const SIM_NICE = Number(arg('sim-nice', '0'));
 const SURVIVORS = process.argv.includes('--survivors');
 /** --allocs: like --survivors, but every allocation (what drives scavenge frequency). */
 const ALLOCS = process.argv.includes('--allocs');
@@ -118,6 +121,7 @@ async function startShard(miners: number, seed: number, cgminer: boolean): Promi
     { type: 'start', miners, seed, cgminer },
     'ready',
   );
+  if (SIM_NICE !== 0) os.setPriority(ready.pid, SIM_NICE);
   return { child, pid: ready.pid, miners: ready.miners };
 }
 
@@ -685,7 +689,7 @@ const heapTuning = tuneHeap();
 const missing = LAUNCH_HEAP_FLAGS.filter((f) => !process.execArgv.includes(f));
 if (missing.length) console.log(`Note: run without the product's launch flags ${missing.join(' ')}`);
 console.log(
-  `Poll benchmark: node flags [${process.execArgv.filter((f) => !f.includes('tsx')).join(' ')}] + run-time [${RUNTIME_HEAP_FLAGS.join(' ')}], interval ${INTERVAL_S} s, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
+  `Poll benchmark: node flags [${process.execArgv.filter((f) => !f.includes('tsx')).join(' ')}] + run-time [${RUNTIME_HEAP_FLAGS.join(' ')}], interval ${INTERVAL_S} s, simulator nice ${SIM_NICE}, window ${WINDOW_S} s, ${os.cpus().length} CPUs, node ${process.version}, ulimit -n ${(() => {
     try {
       return fs.readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+(\d+)/)?.[1] ?? '?';
     } catch {
