@@ -57,11 +57,10 @@ function throughput(miners: number, cycles: number, chains = 3) {
   }
   const total = times.reduce((a, b) => a + b, 0);
   const rows = miners * cycles;
-  const chainRows = Math.round(rows * (96 / 97)) * chains;
   console.log(
     `writeCycle ${fmt(miners, 0)} miners x ${chains} chains, ${cycles} cycles at 5 s: ` +
-      `CPU ${fmt(cpuUs / rows, 2)} us (wall ${fmt((total / rows) * 1000, 2)} us) per miner row incl. its ${chains} chain rows, ` +
-      `${fmt(rows / (total / 1000), 0)} miner rows/s, ${fmt((rows + chainRows) / (total / 1000), 0)} rows/s incl. chains; ` +
+      `CPU ${fmt(cpuUs / rows, 2)} us (wall ${fmt((total / rows) * 1000, 2)} us) per miner row incl. its ${chains} chains (packed in the row), ` +
+      `${fmt(rows / (total / 1000), 0)} miner rows/s; ` +
       `cycle p50 ${fmt(pct(times, 0.5))} ms, max ${fmt(Math.max(...times))} ms; ` +
       `maintain(10k rows) p50 ${fmt(pct(maintainMs, 0.5))} ms, max ${fmt(Math.max(...maintainMs))} ms`,
   );
@@ -103,6 +102,7 @@ function growth(miners: number, hours: number) {
   const days = hours / 24;
   const perMinerDay = (b: number) => b / miners / days;
   const raw = perMinerDay(bytesOf('telemetry'));
+  // Chains are packed in their telemetry row (schema v3); chain_telemetry only holds v2 rows.
   const chains = perMinerDay(bytesOf('chain_telemetry'));
   const m1 = perMinerDay(bytesOf('rollup_1m'));
   const m15 = perMinerDay(bytesOf('rollup_15m'));
@@ -110,7 +110,7 @@ function growth(miners: number, hours: number) {
   console.log(
     `growth: ${miners} miners x ${hours} h at 10 s (${fmt(elapsed / 1000)} s to simulate): ` +
       `${fmt(perMinerDay(total) / 1024, 1)} KiB per miner-day in total; ` +
-      `raw ${fmt(raw / 1024, 1)} KiB + chains ${fmt(chains / 1024, 1)} KiB + 1m ${fmt(m1 / 1024, 1)} KiB + 15m ${fmt(m15 / 1024, 2)} KiB; ` +
+      `raw incl. packed chains ${fmt(raw / 1024, 1)} KiB + v2 chain rows ${fmt(chains / 1024, 1)} KiB + 1m ${fmt(m1 / 1024, 1)} KiB + 15m ${fmt(m15 / 1024, 2)} KiB; ` +
       `fleet series ${fmt(fleetPerDay / 1024, 1)} KiB per day`,
   );
   const steady = (n: number) => n * ((raw + chains) * 2 + m1 * 30 + m15 * 730);
@@ -138,8 +138,8 @@ function growth(miners: number, hours: number) {
   const rollupUsPerPoll = rollupCpuUs / polls;
   console.log(
     `maintenance CPU: rollups ${fmt(rollupUsPerPoll, 2)} us per miner-poll; pruning ${fmt(pruneUsPerRow, 2)} us per row ` +
-      `(${fmt(pruned, 0)} rows); steady state at 3 chains ~${fmt(rollupUsPerPoll + 4 * pruneUsPerRow, 2)} us per miner-poll ` +
-      `= ${fmt(((rollupUsPerPoll + 4 * pruneUsPerRow) * 2000) / 1000, 1)} ms CPU per second at 10,000 miners every 5 s`,
+      `(${fmt(pruned, 0)} rows); steady state ~${fmt(rollupUsPerPoll + pruneUsPerRow, 2)} us per miner-poll ` +
+      `= ${fmt(((rollupUsPerPoll + pruneUsPerRow) * 2000) / 1000, 1)} ms CPU per second at 10,000 miners every 5 s`,
   );
   return path;
 }

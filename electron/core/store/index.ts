@@ -12,9 +12,10 @@ import { HashwatchError } from '../../../shared/errors.js';
 import { efficiencyJth, type MinerSnapshot } from '../../../shared/miner.js';
 import { systemClock } from '../clock.js';
 import {
+  decodeChains,
   decodeChainState,
   EFF_SCALE,
-  encodeChainState,
+  encodeChains,
   encodeError,
   encodeMinerState,
   FAILURE_CODE,
@@ -24,6 +25,7 @@ import {
   TEMP_SCALE,
   fromInt,
   toInt,
+  type StoredChain,
 } from './codec.js';
 import { createHistoryReader, CSV_SLICE_MS, downsample } from './history.js';
 import { createMaintainer } from './maintain.js';
@@ -163,11 +165,7 @@ export function openStore(opts: StoreOptions): Store {
     ),
     telemetry: db.prepare(
       `INSERT OR REPLACE INTO telemetry (blk, miner, s, state, err, hr, hr_avg, hr_nom, power, eff, chip_t, pcb_t,
-        fan_min, throttle, hw_err, acc, rej) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    chain: db.prepare(
-      `INSERT OR REPLACE INTO chain_telemetry (blk, miner, s, chain, state, hr, power, freq, volt, chip_t, pcb_t)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        fan_min, throttle, hw_err, acc, rej, chains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     fleet: db.prepare(
       `INSERT OR REPLACE INTO fleet_telemetry (t, miners, online, offline, failing, hr, nom, power, chip_max, pcb_max)
@@ -191,20 +189,14 @@ export function openStore(opts: StoreOptions): Store {
     insertEvent: db.prepare<[number, string | null, string, number, string, string | null]>(
       'INSERT INTO events (at, miner_id, kind, severity, message, data) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    chains: db.prepare<
-      [number, number, number, number, number],
-      {
-        ts: number;
-        chain: number;
-        state: number;
-        hr: number | null;
-        power: number | null;
-        freq: number | null;
-        volt: number | null;
-        chip_t: number | null;
-        pcb_t: number | null;
-      }
-    >(
+    chains: db.prepare<[number, number, number, number, number], { ts: number; chains: Buffer }>(
+      `WITH RECURSIVE bs(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM bs WHERE x < ?)
+       SELECT blk * 60 + s AS ts, chains
+       FROM bs CROSS JOIN telemetry ON telemetry.blk = bs.x AND telemetry.miner = ?
+       WHERE blk * 60 + s BETWEEN ? AND ? AND chains IS NOT NULL ORDER BY blk, s`,
+    ),
+    // Rows a schema-v2 build wrote, one per chain, until retention drops them.
+    legacyChains: db.prepare<[number, number, number, number, number], StoredChain & { ts: number }>(
       `WITH RECURSIVE bs(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM bs WHERE x < ?)
        SELECT blk * 60 + s AS ts, chain, state, hr, power, freq, volt, chip_t, pcb_t
        FROM bs CROSS JOIN chain_telemetry ON chain_telemetry.blk = bs.x AND chain_telemetry.miner = ?
@@ -358,6 +350,7 @@ export function openStore(opts: StoreOptions): Store {
         null,
         null,
         null,
+        null,
       );
       f.t = r.at;
       f.online = false;
@@ -401,22 +394,8 @@ export function openStore(opts: StoreOptions): Store {
       toInt(snap.hwErrors, 1),
       toInt(acc, 1),
       toInt(rej, 1),
+      encodeChains(snap.chains),
     );
-    for (const c of snap.chains) {
-      s.chain.run(
-        blk,
-        key,
-        off,
-        c.id,
-        encodeChainState(c.state),
-        toInt(c.hashrateThs, HR_SCALE),
-        toInt(c.powerW, 1),
-        toInt(c.frequencyMhz, 1),
-        toInt(c.voltageMv, 1),
-        toInt(c.chipTempMaxC, TEMP_SCALE),
-        toInt(c.pcbTempMaxC, TEMP_SCALE),
-      );
-    }
     f.t = r.at;
     f.online = true;
     f.failing = state === FAILURE_CODE;
@@ -637,7 +616,22 @@ export function openStore(opts: StoreOptions): Store {
       }
       const fromS = Math.ceil(q.from / 1000);
       const toS = Math.floor(q.to / 1000);
-      return s.chains.all(Math.floor(fromS / 60), Math.floor(toS / 60), key, fromS, toS).map((r) => ({
+      const args = [Math.floor(fromS / 60), Math.floor(toS / 60), key, fromS, toS] as const;
+      const rows: Array<StoredChain & { ts: number }> = s.legacyChains.all(...args);
+      for (const r of s.chains.all(...args)) {
+        let chains: StoredChain[];
+        try {
+          chains = decodeChains(r.chains);
+        } catch (e) {
+          throw new HashwatchError('Internal', `Stored chain data at ${r.ts} s is damaged: ${String(e)}`);
+        }
+        chains.sort((a, b) => a.chain - b.chain);
+        for (const c of chains) rows.push({ ...c, ts: r.ts });
+      }
+      // Old per-chain rows come before the packed ones (an upgrade only adds later polls), but keep
+      // the series in time order whatever the file holds.
+      rows.sort((a, b) => a.ts - b.ts || a.chain - b.chain);
+      return rows.map((r) => ({
         t: r.ts * 1000,
         chain: r.chain,
         state: decodeChainState(r.state),

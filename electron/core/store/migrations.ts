@@ -168,6 +168,14 @@ FROM rollup_15m GROUP BY d, k;
 CREATE INDEX events_kind_at ON events(kind, at);
 `,
   },
+  {
+    version: 3,
+    description:
+      "a poll's chains packed into one BLOB of its telemetry row (codec.ts encodeChains) instead of a row per chain; chain_telemetry keeps older rows until retention drops them",
+    sql: `
+ALTER TABLE telemetry ADD COLUMN chains BLOB;
+`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -99,6 +99,51 @@ describe('store migrations', () => {
     store.close();
   });
 
+  it('upgrades a v2 database: its per-chain rows stay readable next to the packed chains of new polls', () => {
+    const path = join(dir, 'v2.db');
+    const v2 = new Database(path);
+    v2.pragma('journal_mode = WAL');
+    v2.exec(MIGRATIONS[0]!.sql);
+    v2.exec(MIGRATIONS[1]!.sql);
+    v2.pragma('user_version = 2');
+    v2.prepare(
+      `INSERT INTO miners (key, id, mac, address, first_seen_at, last_seen_at) VALUES (1, ?, ?, '10.0.0.2', ?, ?)`,
+    ).run(macOf(1), macOf(1), T0 - 60_000, T0 - 10_000);
+    // One poll as a v2 build stored it, 10 s before the upgrade: a telemetry row and two chain rows.
+    const sec = (T0 - 10_000) / 1000;
+    const blk = Math.floor(sec / 60);
+    v2.prepare(
+      `INSERT INTO telemetry (blk, miner, s, state, hr, power) VALUES (?, 1, ?, 0, 200000, 3300)`,
+    ).run(blk, sec - blk * 60);
+    const chain = v2.prepare(
+      `INSERT INTO chain_telemetry (blk, miner, s, chain, state, hr, power, freq, volt, chip_t, pcb_t)
+       VALUES (?, 1, ?, ?, 0, 100000, 1650, 525, 13600, ?, 600)`,
+    );
+    chain.run(blk, sec - blk * 60, 1, 710);
+    chain.run(blk, sec - blk * 60, 0, 700);
+    v2.close();
+
+    const store = openStore({ path, clock: manualClock(T0 + 30_000) });
+    store.writeCycle([okResult(1, T0)]);
+    const points = store.chainHistory({ minerId: macOf(1), from: T0 - 60_000, to: T0 + 1000 });
+    // The old poll's chains (as written, in chain order), then the new poll's three.
+    expect(points.map((p) => [p.t, p.chain])).toEqual([
+      [T0 - 10_000, 0],
+      [T0 - 10_000, 1],
+      [T0, 0],
+      [T0, 1],
+      [T0, 2],
+    ]);
+    expect(points[1]).toMatchObject({ hashrateThs: 100, powerW: 1650, chipTempMaxC: 71, pcbTempMaxC: 60 });
+    const snap = okResult(1, T0).snapshot!;
+    expect(points.slice(2).map((p) => [p.chain, p.chipTempMaxC, p.hashrateThs])).toEqual(
+      // Stored in GH/s: a poll's TH/s comes back to three decimals.
+      snap.chains.map((c) => [c.id, c.chipTempMaxC, Math.round(c.hashrateThs! * 1000) / 1000]),
+    );
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+  });
+
   it('refuses a database from a newer version and leaves the file byte-identical', () => {
     const path = join(dir, 'newer.db');
     const store = openStore({ path, clock: manualClock(T0) });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../electron/core/store/index.js';
+import { decodeChains } from '../../../electron/core/store/codec.js';
 import { macOf, manualClock, offlineResult, okResult, valuesAt } from '../../fixtures/store/snapshots.js';
 
 // A simulated week: 4 miners polled once a minute, maintenance every 10 simulated minutes with a small
@@ -56,12 +57,14 @@ afterAll(() => {
 
 function counts() {
   const db = new Database(path, { readonly: true });
+  // A poll's chains are packed in its telemetry row: count them as the store reads them back.
+  db.function('nchains', (b: unknown) => (b instanceof Uint8Array ? decodeChains(b).length : 0));
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const r = {
     rawOldestMs: one('SELECT min(blk) * 60000 AS n FROM telemetry'),
     raw: one('SELECT count(*) AS n FROM telemetry'),
     rawOffline: one(`SELECT count(*) AS n FROM telemetry WHERE err IS NOT NULL`),
-    chains: one('SELECT count(*) AS n FROM chain_telemetry'),
+    chains: one('SELECT sum(nchains(chains)) AS n FROM telemetry'),
     m1: one('SELECT count(*) AS n FROM rollup_1m'),
     m1OldestMs: one('SELECT min(q * 15 + m) * 60000 AS n FROM rollup_1m'),
     m15: one('SELECT count(*) AS n FROM rollup_15m'),
