@@ -539,8 +539,11 @@ async function runSize(n: number): Promise<Row> {
           .getHeapSpaceStatistics()
           .filter((x) => x.space_size > 0)
           .map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_size)} (${mb(x.space_used_size)})`);
+        // Anonymous (heaps, malloc), file-backed and shared memory: what kind of page a peak is made of.
+        const status = fs.readFileSync('/proc/self/status', 'utf8');
+        const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
         rssTrace.push(
-          `    +${fmt((performance.now() - w0) / 1000, 1)} s: rss ${mb(rss)} MB; ${spaces.join(', ')}; external ${mb(mu.external)} (array buffers ${mb(mu.arrayBuffers)}); ${gc.count} GC pauses so far`,
+          `    +${fmt((performance.now() - w0) / 1000, 1)} s: rss ${mb(rss)} MB (anon ${fmt(kb('RssAnon') / 1024)}, file ${fmt(kb('RssFile') / 1024)}, shmem ${fmt(kb('RssShmem') / 1024)}); ${spaces.join(', ')}; external ${mb(mu.external)} (array buffers ${mb(mu.arrayBuffers)}); ${gc.count} GC pauses so far`,
         );
       }
       rssMax = Math.max(rssMax, rss);
