@@ -8,20 +8,12 @@ import {
   TEMP_SCALE,
   toInt,
 } from '../../../electron/core/store/codec.js';
-import type { Chain, ChainState } from '../../../shared/miner.js';
+import { ChainStateSchema, type Chain } from '../../../shared/miner.js';
 
 // A poll's chains are stored packed in one BLOB: whatever a miner reports must read back as the
 // per-chain rows stored it (scaled integers, nulls kept), never shifted, truncated or made up.
 
-const STATES: ChainState[] = [
-  'initializing',
-  'mining',
-  'stopped',
-  'failure',
-  'disconnected',
-  'disabled',
-  'unknown',
-];
+const STATES = ChainStateSchema.options;
 const value = fc.oneof(
   fc.constant(null),
   fc.integer({ min: -1000, max: 200_000 }),
