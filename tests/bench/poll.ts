@@ -214,20 +214,14 @@ function printSmaps() {
   );
 }
 
-/** VmHWM of this process, kB (NaN where /proc has none). */
-function vmHwmKb(): number {
+/** A field of /proc/self/status in kB: VmHWM, RssAnon, ... (NaN where /proc has none). */
+function statusKb(key: string, status?: string): number {
   try {
-    return Number(/^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
+    const text = status ?? fs.readFileSync('/proc/self/status', 'utf8');
+    return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
   } catch {
     return NaN;
   }
-}
-
-/** CPU time of this process's main thread (not its workers), ms, in 10 ms steps. */
-function mainThreadCpuMs(): number {
-  const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
 
 /**
@@ -533,7 +527,13 @@ async function runSize(n: number): Promise<Row> {
     ? setInterval(() => {
         const t = performance.now();
         const st = fleet.monitor.stats();
-        tl.push([t - w0, st.inFlight, t - tlLast - 5, st.succeeded + st.failed, mainThreadCpuMs()]);
+        tl.push([
+          t - w0,
+          st.inFlight,
+          t - tlLast - 5,
+          st.succeeded + st.failed,
+          (mainThreadCpuNs() ?? NaN) / 1e6,
+        ]);
         tlLast = t;
       }, 5)
     : null;
@@ -564,7 +564,7 @@ async function runSize(n: number): Promise<Row> {
           .map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_size)} (${mb(x.space_used_size)})`);
         // Anonymous (heaps, malloc), file-backed and shared memory: what kind of page a peak is made of.
         const status = fs.readFileSync('/proc/self/status', 'utf8');
-        const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+        const kb = (k: string) => statusKb(k, status);
         rssTrace.push(
           `    +${fmt((performance.now() - w0) / 1000, 1)} s: rss ${mb(rss)} MB (anon ${fmt(kb('RssAnon') / 1024)}, file ${fmt(kb('RssFile') / 1024)}, shmem ${fmt(kb('RssShmem') / 1024)}); ${spaces.join(', ')}; external ${mb(mu.external)} (array buffers ${mb(mu.arrayBuffers)}); ${gc.count} GC pauses so far`,
         );
@@ -649,7 +649,7 @@ async function runSize(n: number): Promise<Row> {
       const g = marks.filter(([mt]) => mt >= prevT && mt < t).map(([, what]) => what);
       prevT = t;
       console.log(
-        `    ${fmt(t, 0).padStart(6)} ${String(f).padStart(4)} ${fmt(late, 1).padStart(6)} ${String(done).padStart(7)} main thread CPU ${String(cpuDelta).padStart(3)} ms ${g.join(' ')}`,
+        `    ${fmt(t, 0).padStart(6)} ${String(f).padStart(4)} ${fmt(late, 1).padStart(6)} ${String(done).padStart(7)} main thread CPU ${fmt(cpuDelta, 1).padStart(5)} ms ${g.join(' ')}`,
       );
     }
   }
@@ -677,7 +677,7 @@ async function runSize(n: number): Promise<Row> {
     loopP99Ms: loop.percentile(99) / 1e6,
     loopMaxMs: loop.max / 1e6,
     rssMaxMb: rssMax / 1024 / 1024,
-    rssPeakMb: hwmReset ? vmHwmKb() / 1024 : NaN,
+    rssPeakMb: hwmReset ? statusKb('VmHWM') / 1024 : NaN,
     simCpuPct: (simCpuS / wallS) * 100,
     dbBytesPerMinerDay: ((db1 - db0) / n / wallS) * 86_400,
     warmupS,

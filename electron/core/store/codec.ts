@@ -125,7 +125,6 @@ export function encodeChains(chains: readonly Chain[]): Buffer | null {
     scratch = new Uint8Array(need * 2);
     scratchView = new DataView(scratch.buffer);
   }
-  let varint = true;
   const vals = chainValues;
   vals.length = n * CHAIN_FIELDS;
   for (let k = 0, j = 0; k < n; k++) {
@@ -139,15 +138,9 @@ export function encodeChains(chains: readonly Chain[]): Buffer | null {
     vals[j++] = toInt(c.chipTempMaxC, TEMP_SCALE);
     vals[j++] = toInt(c.pcbTempMaxC, TEMP_SCALE);
   }
-  for (const v of vals) {
-    if (!fitsVarint(v)) {
-      varint = false;
-      break;
-    }
-  }
   const out = scratch;
   let i = 1;
-  if (varint) {
+  if (vals.every(fitsVarint)) {
     out[0] = VARINT;
     for (const v of vals) {
       // zigzag + 1 (0 is null), in arithmetic: 33 bits, beyond what bitwise operators hold.

@@ -625,11 +625,9 @@ export function openStore(opts: StoreOptions): Store {
         } catch (e) {
           throw new HashwatchError('Internal', `Stored chain data at ${r.ts} s is damaged: ${String(e)}`);
         }
-        chains.sort((a, b) => a.chain - b.chain);
         for (const c of chains) rows.push({ ...c, ts: r.ts });
       }
-      // Old per-chain rows come before the packed ones (an upgrade only adds later polls), but keep
-      // the series in time order whatever the file holds.
+      // In time order, chains in id order within a poll, whichever of the two tables a poll is in.
       rows.sort((a, b) => a.ts - b.ts || a.chain - b.chain);
       return rows.map((r) => ({
         t: r.ts * 1000,

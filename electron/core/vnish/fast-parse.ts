@@ -35,13 +35,11 @@ const isPlain = (v: object): v is Record<string, unknown> => {
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
- * One value against a spec. Objects and arrays may be null (every one in these schemas is). With
- * `inPlace` the value is a body JSON.parse just made: it is changed where the schema would change it
- * and returned, so a poll allocates no second copy of its body. The changes are what the schema does
- * (numeric strings to numbers, numbers to strings), so when a twin gives up half-way the schema run
- * on the half-changed body gives the same result as on the original.
+ * One value against a spec, copied into the schema's output. Objects and arrays may be null (every one
+ * in these schemas is). A body fresh from JSON.parse goes through the compiled in-place twin instead
+ * (`compileInPlace`), which changes it where it lies.
  */
-function walk(spec: Spec, v: unknown, nullableItem: boolean, inPlace: boolean): unknown {
+function walk(spec: Spec, v: unknown, nullableItem: boolean): unknown {
   switch (spec) {
     case 'num':
       return v === null || typeof v === 'number' || typeof v === 'string' ? toFiniteOrNull(v) : UNSURE;
@@ -59,31 +57,17 @@ function walk(spec: Spec, v: unknown, nullableItem: boolean, inPlace: boolean): 
   if (typeof v !== 'object') return UNSURE;
   if ('arr' in spec) {
     if (!Array.isArray(v)) return UNSURE;
-    const out = inPlace ? (v as unknown[]) : new Array<unknown>(v.length);
+    const out = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       // Array items are not nullable in the schemas.
-      const x: unknown = v[i];
-      const r = walk(spec.arr, x, false, inPlace);
+      const r = walk(spec.arr, v[i], false);
       if (r === UNSURE) return UNSURE;
-      if (!inPlace || !Object.is(r, x)) out[i] = r;
+      out[i] = r;
     }
     return out;
   }
   if (!isPlain(v)) return UNSURE;
   const fields = spec.obj;
-  if (inPlace) {
-    // JSON.parse makes `__proto__` an own field; the schema drops it.
-    if (hasOwn(v, '__proto__')) return UNSURE;
-    for (const k of spec.keys) {
-      // JSON has no undefined: undefined here is an absent field.
-      const x = v[k];
-      if (x === undefined) continue;
-      const r = walk(fields[k]!, x, true, true);
-      if (r === UNSURE) return UNSURE;
-      if (!Object.is(r, x)) v[k] = r;
-    }
-    return v;
-  }
   const out: Record<string, unknown> = {};
   for (const k in v) {
     if (k === '__proto__') return UNSURE;
@@ -95,7 +79,7 @@ function walk(spec: Spec, v: unknown, nullableItem: boolean, inPlace: boolean): 
       out[k] = x;
       continue;
     }
-    const r = walk(f, x, true, false);
+    const r = walk(f, x, true);
     if (r === UNSURE) return UNSURE;
     out[k] = r;
   }
@@ -103,12 +87,15 @@ function walk(spec: Spec, v: unknown, nullableItem: boolean, inPlace: boolean): 
 }
 
 /**
- * The in-place walk of one object spec, compiled to a function with the field names written out.
+ * The in-place twin of one object spec, compiled to a function with the field names written out.
  * A poll's body goes through this path: the generic walk's `v[k]` loads, with a different key and
  * shape at every step, ran through V8's megamorphic lookup and were about a third of a poll's parse
  * cost; named loads are not. The generated text is built only from the specs below (constant field
  * names, JSON-quoted), never from a body. It returns `v`, changed where the schema would change it,
- * or `UNSURE`; the caller has checked that `v` is a plain object. Same rules as `walk` in place.
+ * or `UNSURE`; the caller has checked that `v` is a plain object. Same rules as `walk`, but the body is
+ * changed where the schema would change it and returned, so a poll allocates no second copy of it. The
+ * changes are what the schema does (numeric strings to numbers, numbers to strings), so when it gives up
+ * half-way the schema run on the half-changed body gives the same result as on the original.
  */
 type InPlace = (v: Record<string, unknown>) => unknown;
 function compileInPlace(spec: ObjSpec): InPlace {
@@ -274,7 +261,7 @@ export function fastParse(schema: z.ZodType, value: unknown, inPlace = false): u
   const twin = twins.get(schema);
   // The top level is not nullable: zod refuses a null body.
   if (twin === undefined || value === null) return UNSURE;
-  if (!inPlace) return walk(twin.spec, value, false, false);
+  if (!inPlace) return walk(twin.spec, value, false);
   if (typeof value !== 'object' || !isPlain(value)) return UNSURE;
   return twin.inPlace(value);
 }
