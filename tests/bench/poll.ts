@@ -614,7 +614,7 @@ async function runSize(n: number): Promise<Row> {
     `  store.writeCycle ${fmt(timing.writeMs / wallS, 1)} ms/s (longest ${fmt(timing.writeMax, 1)} ms); store.maintain ${fmt(timing.maintainMs / wallS, 1)} ms/s (${timing.maintainCalls} slices, longest ${fmt(timing.maintainMax, 1)} ms)`,
   );
   console.log(
-    `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); ${heapTuning.compactions()} compactions on demand since start; longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
+    `  GC in the window: ${gc.count} pauses, ${fmt(gc.totalMs, 0)} ms total, longest ${fmt(gc.maxMs, 1)} ms, ${gc.over20} over 20 ms (${gc.minorOver20} of them scavenges); ${heapTuning.compactions()} compaction steps on demand since start (memory-saving mode on for ${fmt(heapTuning.compactingMs() / 1000, 1)} s in all); longest cycle flush since start ${fmt(fleet.monitor.stats().maxFlushMs, 1)} ms`,
   );
   const ck = store.checkpointStats();
   console.log(
